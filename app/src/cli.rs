@@ -1,0 +1,92 @@
+//! Command-line flags, as clap derives them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use forgelens_engine::DeviceChoice;
+use forgelens_engine::model::Preset;
+
+#[derive(Debug, Parser)]
+#[command(name = "forgelens", version, about = "Is this image real, partially manipulated or fully generated, and where?")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    /// Compute device: auto (CUDA if built, else a hardware GPU, else CPU), cpu, wgpu or cuda.
+    #[arg(long, default_value = "auto", value_parser = parse_device)]
+    pub device: DeviceChoice,
+}
+
+fn parse_device(s: &str) -> Result<DeviceChoice, String> {
+    s.parse()
+}
+
+fn parse_preset(s: &str) -> Result<Preset, String> {
+    s.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse images: verdict, probabilities, and CAM / attention / fused maps as PNG.
+    Analyze(AnalyzeArgs),
+    /// List devices and backends, and show the model card.
+    Info(InfoArgs),
+    /// Write a model directory with freshly initialised networks (pretrained extractor).
+    InitModel(InitModelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Image files to analyse.
+    #[arg(required = true)]
+    pub images: Vec<PathBuf>,
+    /// Model directory (default: the bundled model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// Print the analyses as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Where to write each image's analysis JSON and map PNGs (default: ./forgelens-out).
+    #[arg(long, default_value = "forgelens-out")]
+    pub out: PathBuf,
+    /// Largest number of tiles per image (larger images are analysed at a reduced size).
+    #[arg(long, default_value_t = 64)]
+    pub max_tiles: usize,
+    /// Overlap between neighbouring tiles (0 to 0.9).
+    #[arg(long, default_value_t = 0.25)]
+    pub overlap: f32,
+    /// Largest accepted image, in megapixels.
+    #[arg(long, default_value_t = 50.0)]
+    pub max_megapixels: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Model directory (default: the bundled model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitModelArgs {
+    /// Size preset: tiny (tests), small (the bundled model's size) or paper.
+    #[arg(long, value_parser = parse_preset)]
+    pub config: Preset,
+    /// Feature extractor: mobilenet-v2 (bundled weights), clip-b32, clip-b16 or clip-l14.
+    #[arg(long)]
+    pub extractor: Option<String>,
+    /// The extractor's weights (.safetensors); required for CLIP, nothing is downloaded.
+    #[arg(long)]
+    pub extractor_weights: Option<PathBuf>,
+    /// Output directory (must not exist or be empty).
+    #[arg(long)]
+    pub out: PathBuf,
+}

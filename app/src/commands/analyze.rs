@@ -1,0 +1,139 @@
+//! `forgelens analyze`: for each image, the analysis JSON (without map values) and the maps
+//! as PNG (greyscale and overlaid on the image) in `--out`; a line per image on stderr, or a
+//! JSON array on stdout with `--json`. Exit code 1 if any image failed.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use forgelens_engine::analysis::AnalysisSummary;
+use forgelens_engine::files::{write_atomic, write_png};
+use forgelens_engine::image_input::{ImageLimits, read_image_file};
+use forgelens_engine::render::{Colormap, map_to_gray, overlay};
+use forgelens_engine::{Analysis, Analyzer, AnalyzerOptions, select_device};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::cli::AnalyzeArgs;
+use crate::model_location::resolve_model_dir;
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outcome {
+    Ok(Box<AnalysisSummary>),
+    Failed { file: String, error: String },
+}
+
+pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
+    let model_dir = resolve_model_dir(args.model.clone())?;
+    let device = select_device(args.device.device)?;
+    let options = AnalyzerOptions {
+        limits: ImageLimits {
+            max_pixels: (args.max_megapixels * 1e6) as u64,
+            ..ImageLimits::default()
+        },
+        tile_overlap: args.overlap,
+        max_tiles: args.max_tiles.max(1),
+        ..AnalyzerOptions::default()
+    };
+    let analyzer = Analyzer::from_dir(&model_dir, device, options)
+        .with_context(|| format!("loading the model from {}", model_dir.display()))?;
+    if !analyzer.model().card.trained {
+        eprintln!(
+            "warning: model {} is UNTRAINED; its verdicts and maps are not evidence",
+            analyzer.model().id()
+        );
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating the output directory {}", args.out.display()))?;
+
+    let bar = ProgressBar::new(args.images.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("a valid template"),
+    );
+    if args.images.len() < 2 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut stems = HashSet::new();
+    let mut outcomes = Vec::new();
+    let mut failed = false;
+    for path in &args.images {
+        bar.set_message(path.display().to_string());
+        let result = analyzer
+            .analyze_file(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|analysis| {
+                let stem = unique_stem(path, &mut stems);
+                write_outputs(&analysis, path, &args.out, &stem, &options.limits)?;
+                Ok(analysis)
+            });
+        match result {
+            Ok(analysis) => {
+                if !args.json {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "{}: {} [real {:.3} / partial {:.3} / full {:.3}] {:.0} ms",
+                            path.display(),
+                            analysis.verdict.summary,
+                            analysis.probabilities.real,
+                            analysis.probabilities.partial,
+                            analysis.probabilities.full,
+                            analysis.timings.total_ms
+                        )
+                    });
+                }
+                outcomes.push(Outcome::Ok(Box::new(analysis.summary())));
+            }
+            Err(error) => {
+                failed = true;
+                bar.suspend(|| eprintln!("error: {error:#}"));
+                outcomes.push(Outcome::Failed {
+                    file: path.display().to_string(),
+                    error: format!("{error:#}"),
+                });
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outcomes)?);
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The file stem, made unique among this run's inputs (`a.png` and `a.jpg` -> `a`, `a-2`).
+fn unique_stem(path: &Path, seen: &mut HashSet<String>) -> String {
+    let base = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "image".into());
+    let mut stem = base.clone();
+    let mut n = 2;
+    while !seen.insert(stem.clone()) {
+        stem = format!("{base}-{n}");
+        n += 1;
+    }
+    stem
+}
+
+fn write_outputs(
+    analysis: &Analysis,
+    image_path: &Path,
+    out: &Path,
+    stem: &str,
+    limits: &ImageLimits,
+) -> Result<()> {
+    let file = |suffix: &str| -> PathBuf { out.join(format!("{stem}.{suffix}")) };
+    let image = read_image_file(image_path, limits)?.rgb;
+    for (name, map) in analysis.maps.iter() {
+        write_png(&file(&format!("{name}.png")), &map_to_gray(map))?;
+        write_png(
+            &file(&format!("{name}-overlay.png")),
+            &overlay(&image, map, Colormap::Inferno, 0.5),
+        )?;
+    }
+    let json = serde_json::to_string_pretty(&analysis.summary())?;
+    write_atomic(&file("analysis.json"), json.as_bytes())?;
+    Ok(())
+}

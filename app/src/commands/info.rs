@@ -1,0 +1,92 @@
+//! `forgelens info`: backends built in, devices found, what `auto` would choose, and the
+//! model card.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use forgelens_engine::device::{AdapterSummary, cuda_built, wgpu_adapters};
+use forgelens_engine::model::{ModelCard, load_model_dir};
+use forgelens_engine::{DeviceChoice, select_device};
+use serde::Serialize;
+
+use crate::cli::InfoArgs;
+use crate::model_location::resolve_model_dir;
+
+#[derive(Serialize)]
+struct Info {
+    version: &'static str,
+    backends: Vec<&'static str>,
+    wgpu_adapters: Vec<AdapterSummary>,
+    auto_device: String,
+    auto_reason: String,
+    model: Option<ModelInfo>,
+    model_error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ModelInfo {
+    dir: String,
+    id: String,
+    weights_sha256: String,
+    card: ModelCard,
+}
+
+pub fn run(args: InfoArgs) -> Result<ExitCode> {
+    let mut backends = vec!["flex (CPU)", "wgpu"];
+    if cuda_built() {
+        backends.push("cuda");
+    }
+    let auto = select_device(DeviceChoice::Auto)?;
+    let (model, model_error) = match resolve_model_dir(args.model.clone())
+        .and_then(|dir| Ok(load_model_dir(&dir, &auto.device)?))
+    {
+        Ok(loaded) => (
+            Some(ModelInfo {
+                dir: loaded.dir.display().to_string(),
+                id: loaded.id(),
+                weights_sha256: loaded.weights_sha256.clone(),
+                card: loaded.card,
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(format!("{e:#}"))),
+    };
+    let info = Info {
+        version: env!("CARGO_PKG_VERSION"),
+        backends,
+        wgpu_adapters: wgpu_adapters(),
+        auto_device: format!("{} ({})", auto.backend, auto.name),
+        auto_reason: auto.reason,
+        model,
+        model_error,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("forgelens {}", info.version);
+    println!("backends built in: {}", info.backends.join(", "));
+    if info.wgpu_adapters.is_empty() {
+        println!("wgpu adapters: none");
+    }
+    for a in &info.wgpu_adapters {
+        println!(
+            "wgpu adapter: {} [{}; {}{}] {}",
+            a.name,
+            a.device_type,
+            a.backend,
+            if a.software { "; software" } else { "" },
+            a.driver
+        );
+    }
+    println!("--device auto picks: {} ({})", info.auto_device, info.auto_reason);
+    match (&info.model, &info.model_error) {
+        (Some(m), _) => {
+            println!("model: {} in {}", m.id, m.dir);
+            print!("{}", m.card.summary());
+        }
+        (None, Some(e)) => println!("model: {e}"),
+        (None, None) => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}

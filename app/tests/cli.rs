@@ -1,0 +1,114 @@
+//! The `forgelens` binary as a user runs it: init a tiny model, analyse images, read the
+//! JSON, find the PNGs; bad input exits with 1 and leaves no partial output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn forgelens() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forgelens"));
+    cmd.env("RUST_LOG", "warn");
+    cmd
+}
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+fn init_tiny(dir: &Path) -> PathBuf {
+    let model = dir.join("model");
+    let out = forgelens()
+        .args(["init-model", "--config", "tiny", "--out"])
+        .arg(&model)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    model
+}
+
+#[test]
+fn analyze_writes_json_and_maps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = forgelens()
+        .arg("analyze")
+        .arg(repo("assets/samples/chelsea.png"))
+        .arg(repo("tests/fixtures/images/rgba.png"))
+        .args(["--device", "cpu", "--json", "--model"])
+        .arg(&model)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let first = &json[0];
+    assert_eq!(first["input"]["width"], 451);
+    assert_eq!(first["model"]["trained"], false);
+    assert!(first["verdict"]["label"].is_string());
+    let p = &first["probabilities"];
+    let sum = p["real"].as_f64().unwrap_or(0.0) + p["partial"].as_f64().unwrap_or(0.0) + p["full"].as_f64().unwrap_or(0.0);
+    assert!((sum - 1.0).abs() < 1e-3);
+    for stem in ["chelsea", "rgba"] {
+        for suffix in ["analysis.json", "cam.png", "attention.png", "fused.png", "fused-overlay.png"] {
+            let file = out_dir.join(format!("{stem}.{suffix}"));
+            assert!(file.is_file(), "{} missing", file.display());
+        }
+    }
+    let map = image::open(out_dir.join("chelsea.fused.png")).expect("png").into_luma8();
+    assert_eq!(map.dimensions(), (451, 300));
+    assert!(std::fs::read_dir(&out_dir).expect("dir").all(|e| {
+        !e.expect("entry").file_name().to_string_lossy().contains(".tmp-")
+    }));
+}
+
+#[test]
+fn bad_image_fails_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = forgelens()
+        .arg("analyze")
+        .arg(repo("tests/fixtures/images/truncated.png"))
+        .args(["--device", "cpu", "--model"])
+        .arg(&model)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("truncated.png") && stderr.contains("cannot decode"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&out_dir).expect("dir").count(), 0, "no partial output");
+}
+
+#[test]
+fn missing_model_and_bad_flags_are_explained() {
+    let out = forgelens()
+        .args(["analyze", "x.png", "--model", "/nonexistent/model"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a ForgeLens model directory"));
+    let out = forgelens().args(["init-model", "--config", "huge", "--out", "x"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let out = forgelens()
+        .args(["init-model", "--config", "paper", "--out"])
+        .arg(tempfile::tempdir().expect("tempdir").path().join("m"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing is downloaded"));
+}
+
+#[test]
+fn info_reports_devices_and_model() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let out = forgelens().args(["info", "--json", "--model"]).arg(&model).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(json["backends"].as_array().is_some_and(|b| !b.is_empty()));
+    assert_eq!(json["model"]["card"]["trained"], false);
+    assert!(json["model"]["id"].as_str().is_some_and(|id| id.starts_with("tiny-")));
+}

@@ -1,0 +1,233 @@
+//! `Analysis`: everything one run of the model says about one image, as plain serde data
+//! (no tensors), so that thresholds, overlays, region lists and reports never re-run it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::CLASS_NAMES;
+
+pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
+
+/// A map at the input image's resolution, row-major, values in [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Heatmap {
+    pub width: u32,
+    pub height: u32,
+    pub values: Vec<f32>,
+}
+
+impl Heatmap {
+    pub fn get(&self, x: u32, y: u32) -> f32 {
+        self.values[(y * self.width + x) as usize]
+    }
+
+    /// Share of pixels at or above `threshold`, in [0, 1].
+    pub fn area_above(&self, threshold: f32) -> f32 {
+        if self.values.is_empty() {
+            return 0.0;
+        }
+        self.values.iter().filter(|&&v| v >= threshold).count() as f32 / self.values.len() as f32
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    Real,
+    Partial,
+    Full,
+}
+
+impl Label {
+    pub fn from_index(i: usize) -> Self {
+        match i {
+            0 => Label::Real,
+            1 => Label::Partial,
+            _ => Label::Full,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        CLASS_NAMES[self as usize]
+    }
+    pub fn describe(self) -> &'static str {
+        match self {
+            Label::Real => "real (no manipulation found)",
+            Label::Partial => "partially manipulated",
+            Label::Full => "fully generated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Probabilities {
+    pub real: f32,
+    pub partial: f32,
+    pub full: f32,
+}
+
+impl Probabilities {
+    pub fn as_array(&self) -> [f32; 3] {
+        [self.real, self.partial, self.full]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub label: Label,
+    /// Probability of `label`.
+    pub confidence: f32,
+    /// Whether the localisation maps are meant to be read: a trained model that says the
+    /// image is partially manipulated.
+    pub maps_meaningful: bool,
+    /// One sentence for people.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputInfo {
+    pub file_name: Option<String>,
+    pub byte_len: u64,
+    /// SHA-256 of the exact input bytes.
+    pub sha256: String,
+    pub format: String,
+    /// After EXIF orientation.
+    pub width: u32,
+    pub height: u32,
+    /// EXIF orientation tag (1 = upright) that was applied.
+    pub exif_orientation: u8,
+    /// The decoded colour type before conversion to 8-bit RGB (e.g. `Rgba16`, `L8`).
+    pub colour: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    pub name: String,
+    pub weights_sha256: String,
+    pub extractor: String,
+    pub trained: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub backend: String,
+    pub name: String,
+}
+
+/// How the maps were computed at native resolution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TilingInfo {
+    /// Tile side in pixels of the working image (the fusion net's input size).
+    pub tile_size: u32,
+    pub tiles: u32,
+    pub overlap: f32,
+    /// Working image size the tiles were cut from; equal to the input unless it was
+    /// scaled (up, when smaller than a tile; down, to stay within `max_tiles`).
+    pub work_width: u32,
+    pub work_height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    pub decode_ms: f64,
+    pub detect_ms: f64,
+    pub localise_ms: f64,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Maps {
+    pub cam: Heatmap,
+    pub attention: Heatmap,
+    pub fused: Heatmap,
+}
+
+impl Maps {
+    pub fn iter(&self) -> [(&'static str, &Heatmap); 3] {
+        [("cam", &self.cam), ("attention", &self.attention), ("fused", &self.fused)]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub schema_version: u32,
+    pub input: InputInfo,
+    pub model: ModelInfo,
+    pub device: DeviceInfo,
+    pub probabilities: Probabilities,
+    pub verdict: Verdict,
+    /// Mean squared teacher-student discrepancies (N_S1, N_S2) of the whole-image view.
+    pub discrepancy: [f32; 2],
+    pub maps: Maps,
+    pub tiling: TilingInfo,
+    pub timings: Timings,
+}
+
+/// `Analysis` without the map values, for `--json` output and indexes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisSummary {
+    pub schema_version: u32,
+    pub input: InputInfo,
+    pub model: ModelInfo,
+    pub device: DeviceInfo,
+    pub probabilities: Probabilities,
+    pub verdict: Verdict,
+    pub discrepancy: [f32; 2],
+    /// Share of pixels at or above 0.5 in each map.
+    pub area_at_0_5: MapAreas,
+    pub tiling: TilingInfo,
+    pub timings: Timings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapAreas {
+    pub cam: f32,
+    pub attention: f32,
+    pub fused: f32,
+}
+
+impl Analysis {
+    pub fn summary(&self) -> AnalysisSummary {
+        AnalysisSummary {
+            schema_version: self.schema_version,
+            input: self.input.clone(),
+            model: self.model.clone(),
+            device: self.device.clone(),
+            probabilities: self.probabilities,
+            verdict: self.verdict.clone(),
+            discrepancy: self.discrepancy,
+            area_at_0_5: MapAreas {
+                cam: self.maps.cam.area_above(0.5),
+                attention: self.maps.attention.area_above(0.5),
+                fused: self.maps.fused.area_above(0.5),
+            },
+            tiling: self.tiling.clone(),
+            timings: self.timings.clone(),
+        }
+    }
+}
+
+/// The verdict for a set of probabilities.
+pub fn verdict(probabilities: &Probabilities, trained: bool) -> Verdict {
+    let p = probabilities.as_array();
+    let (index, confidence) = p
+        .iter()
+        .copied()
+        .enumerate()
+        .fold((0, f32::MIN), |best, (i, v)| if v > best.1 { (i, v) } else { best });
+    let label = Label::from_index(index);
+    let summary = if trained {
+        format!("{} ({:.0}% probability)", label.describe(), confidence * 100.0)
+    } else {
+        format!(
+            "the model is untrained: its output ({}, {:.0}%) is not evidence",
+            label.name(),
+            confidence * 100.0
+        )
+    };
+    Verdict {
+        label,
+        confidence,
+        maps_meaningful: trained && label == Label::Partial,
+        summary,
+    }
+}

@@ -1,0 +1,296 @@
+//! `Analyzer::analyze`: one image in, one `Analysis` out. The verdict comes from a
+//! whole-image view at the extractor's input size; the maps from overlapping fusion-net
+//! tiles at native resolution, stitched, resized to the input and normalised to [0, 1].
+
+use std::path::Path;
+use std::time::Instant;
+
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+use burn::tensor::module::interpolate;
+use burn::tensor::{Device, Tensor, TensorData};
+use image::{RgbImage, imageops};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{
+    ANALYSIS_SCHEMA_VERSION, Analysis, DeviceInfo, Heatmap, Maps, ModelInfo, Probabilities,
+    TilingInfo, Timings, verdict,
+};
+use crate::device::SelectedDevice;
+use crate::extractor::{IMAGENET_MEAN, IMAGENET_STD};
+use crate::fusion::compute_maps;
+use crate::image_input::{DecodedImage, ImageInputError, ImageLimits, decode_image, read_image_file};
+use crate::model::{LoadedModel, ModelDirError, load_model_dir};
+use crate::progress::{CancelToken, Progress, ProgressSink, no_progress};
+use crate::tiling::{Stitcher, normalize_unit, plan_tiles, resize_map};
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AnalyzerOptions {
+    pub limits: ImageLimits,
+    /// Overlap between neighbouring tiles, 0..0.9.
+    pub tile_overlap: f32,
+    /// Upper bound on tiles per image; larger images are analysed at a reduced working size.
+    pub max_tiles: usize,
+    /// Tiles per forward pass.
+    pub batch_size: usize,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        Self {
+            limits: ImageLimits::default(),
+            tile_overlap: 0.25,
+            max_tiles: 64,
+            batch_size: 4,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error(transparent)]
+    Image(#[from] ImageInputError),
+    #[error(transparent)]
+    Model(#[from] ModelDirError),
+    #[error("the analysis was cancelled")]
+    Cancelled,
+    #[error("reading results back from the {backend} device failed: {message}")]
+    Backend { backend: String, message: String },
+}
+
+pub struct Analyzer {
+    model: LoadedModel,
+    device: SelectedDevice,
+    options: AnalyzerOptions,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("model", &self.model.id())
+            .field("device", &self.device.name)
+            .finish()
+    }
+}
+
+/// `[1, 3, h, w]` from 8-bit RGB, scaled to [0, 1] and normalised per channel.
+fn to_tensor(image: &RgbImage, mean: [f32; 3], std: [f32; 3], device: &Device) -> Tensor<4> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut data = vec![0.0f32; 3 * w * h];
+    for (i, p) in image.pixels().enumerate() {
+        for c in 0..3 {
+            data[c * w * h + i] = (f32::from(p.0[c]) / 255.0 - mean[c]) / std[c];
+        }
+    }
+    Tensor::from_data(TensorData::new(data, [1, 3, h, w]), device)
+}
+
+impl Analyzer {
+    pub fn new(model: LoadedModel, device: SelectedDevice, options: AnalyzerOptions) -> Self {
+        Self {
+            model,
+            device,
+            options,
+        }
+    }
+
+    pub fn from_dir(dir: &Path, device: SelectedDevice, options: AnalyzerOptions) -> Result<Self, AnalyzeError> {
+        let model = load_model_dir(dir, &device.device)?;
+        Ok(Self::new(model, device, options))
+    }
+
+    pub fn model(&self) -> &LoadedModel {
+        &self.model
+    }
+
+    pub fn device(&self) -> &SelectedDevice {
+        &self.device
+    }
+
+    pub fn options(&self) -> &AnalyzerOptions {
+        &self.options
+    }
+
+    pub fn analyze_file(&self, path: &Path) -> Result<Analysis, AnalyzeError> {
+        self.analyze_file_with(path, &no_progress(), &CancelToken::new())
+    }
+
+    pub fn analyze_file_with(
+        &self,
+        path: &Path,
+        progress: &dyn ProgressSink,
+        cancel: &CancelToken,
+    ) -> Result<Analysis, AnalyzeError> {
+        let start = Instant::now();
+        let image = read_image_file(path, &self.options.limits)?;
+        self.analyze_decoded(image, start, progress, cancel)
+    }
+
+    pub fn analyze_bytes(&self, bytes: &[u8], name: &str) -> Result<Analysis, AnalyzeError> {
+        let start = Instant::now();
+        let image = decode_image(bytes, name, &self.options.limits)?;
+        self.analyze_decoded(image, start, &no_progress(), &CancelToken::new())
+    }
+
+    fn read_back(&self, tensor: Tensor<2>) -> Result<Vec<f32>, AnalyzeError> {
+        tensor
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| AnalyzeError::Backend {
+                backend: self.device.backend.to_string(),
+                message: format!("{e:?}"),
+            })
+    }
+
+    fn analyze_decoded(
+        &self,
+        image: DecodedImage,
+        start: Instant,
+        progress: &dyn ProgressSink,
+        cancel: &CancelToken,
+    ) -> Result<Analysis, AnalyzeError> {
+        let decode_ms = ms(start);
+        let device = &self.device.device;
+        let config = &self.model.config;
+        let model = &self.model.model;
+
+        // Verdict: the whole image at the extractor's input size.
+        let t = Instant::now();
+        let e_size = config.extractor.image_size() as u32;
+        let view = imageops::resize(&image.rgb, e_size, e_size, imageops::FilterType::Triangle);
+        let (mean, std) = config.extractor.normalization();
+        let detected = model.detect(to_tensor(&view, mean, std, device));
+        let stats = Tensor::cat(
+            vec![
+                detected.probabilities,
+                detected.d1.reshape([1, 1]),
+                detected.d2.reshape([1, 1]),
+            ],
+            1,
+        );
+        let stats = self.read_back(stats)?;
+        let probabilities = Probabilities {
+            real: stats[0],
+            partial: stats[1],
+            full: stats[2],
+        };
+        let detect_ms = ms(t);
+
+        // Maps: fusion-net tiles at native resolution.
+        let t = Instant::now();
+        let tile = config.fusion.image_size as u32;
+        let (width, height) = image.rgb.dimensions();
+        let plan = plan_tiles(width, height, tile, self.options.tile_overlap, self.options.max_tiles);
+        let work = if (plan.work_width, plan.work_height) == (width, height) {
+            image.rgb.clone()
+        } else {
+            imageops::resize(&image.rgb, plan.work_width, plan.work_height, imageops::FilterType::CatmullRom)
+        };
+        let mut stitcher = Stitcher::<3>::new(&plan);
+        let total = plan.origins.len();
+        for (batch_index, batch) in plan.origins.chunks(self.options.batch_size.max(1)).enumerate() {
+            if cancel.is_cancelled() {
+                return Err(AnalyzeError::Cancelled);
+            }
+            let tiles: Vec<Tensor<4>> = batch
+                .iter()
+                .map(|&(x, y)| {
+                    let w = tile.min(plan.work_width - x);
+                    let h = tile.min(plan.work_height - y);
+                    let mut crop = imageops::crop_imm(&work, x, y, w, h).to_image();
+                    if (w, h) != (tile, tile) {
+                        // Only when the working image is narrower than a tile: pad by edge copy.
+                        crop = pad_to(&crop, tile);
+                    }
+                    to_tensor(&crop, IMAGENET_MEAN, IMAGENET_STD, device)
+                })
+                .collect();
+            let output = model.fusion.forward(Tensor::cat(tiles, 0)); // [b, classes, grid, grid]
+            let maps = compute_maps(&output, &config.maps);
+            let [b, gh, gw] = maps.cam.dims();
+            let stacked = Tensor::stack::<4>(vec![maps.cam, maps.attention, maps.fused], 1); // [b, 3, gh, gw]
+            let _ = (gh, gw);
+            let up = interpolate(
+                stacked,
+                InterpolateOptions::new(InterpolateMode::Bilinear)
+                    .with_align_corners(false)
+                    .with_output_size([tile as usize, tile as usize]),
+            ); // [b, 3, tile, tile]
+            let values = self.read_back(up.reshape([b, 3 * (tile * tile) as usize]))?;
+            let n = (tile * tile) as usize;
+            for (i, &origin) in batch.iter().enumerate() {
+                let base = i * 3 * n;
+                stitcher.add(
+                    origin,
+                    [
+                        &values[base..base + n],
+                        &values[base + n..base + 2 * n],
+                        &values[base + 2 * n..base + 3 * n],
+                    ],
+                );
+            }
+            progress.report(Progress {
+                stage: "localising",
+                done: (batch_index * self.options.batch_size.max(1) + batch.len()).min(total),
+                total,
+            });
+        }
+        let [cam, attention, fused] = stitcher.finish().map(|values| {
+            let mut values = resize_map(values, plan.work_width, plan.work_height, width, height);
+            normalize_unit(&mut values);
+            Heatmap {
+                width,
+                height,
+                values,
+            }
+        });
+        let localise_ms = ms(t);
+
+        let card = &self.model.card;
+        Ok(Analysis {
+            schema_version: ANALYSIS_SCHEMA_VERSION,
+            input: image.info,
+            model: ModelInfo {
+                id: self.model.id(),
+                name: config.name.clone(),
+                weights_sha256: self.model.weights_sha256.clone(),
+                extractor: config.extractor.id(),
+                trained: card.trained,
+            },
+            device: DeviceInfo {
+                backend: self.device.backend.to_string(),
+                name: self.device.name.clone(),
+            },
+            verdict: verdict(&probabilities, card.trained),
+            probabilities,
+            discrepancy: [stats[3], stats[4]],
+            maps: Maps {
+                cam,
+                attention,
+                fused,
+            },
+            tiling: TilingInfo {
+                tile_size: tile,
+                tiles: total as u32,
+                overlap: plan.overlap,
+                work_width: plan.work_width,
+                work_height: plan.work_height,
+            },
+            timings: Timings {
+                decode_ms,
+                detect_ms,
+                localise_ms,
+                total_ms: ms(start),
+            },
+        })
+    }
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Extends an image to `size x size` by repeating its last row and column.
+fn pad_to(image: &RgbImage, size: u32) -> RgbImage {
+    let (w, h) = image.dimensions();
+    RgbImage::from_fn(size, size, |x, y| *image.get_pixel(x.min(w - 1), y.min(h - 1)))
+}

@@ -1,0 +1,118 @@
+//! MobileNetV2 in torchvision's layout, the extractor the bundled model uses (its ImageNet
+//! weights ship in `assets/extractors/`). Our field names are readable (`stem`, `blocks`,
+//! `head`); `import.rs` holds the table that maps torchvision's `features.N...` keys onto them.
+//! Reference: torchvision `models/mobilenetv2.py`.
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::{Linear, LinearConfig};
+use burn::tensor::{Device, Tensor};
+
+use crate::nn::{ConvBnAct, ConvBnActConfig, Nonlinearity};
+
+/// torchvision's `inverted_residual_setting`: expansion t, channels c, repeats n, stride s.
+pub const INVERTED_RESIDUAL_SETTING: [[usize; 4]; 7] = [
+    [1, 16, 1, 1],
+    [6, 24, 2, 2],
+    [6, 32, 3, 2],
+    [6, 64, 4, 2],
+    [6, 96, 3, 1],
+    [6, 160, 3, 2],
+    [6, 320, 1, 1],
+];
+
+#[derive(Config, Debug, PartialEq)]
+pub struct MobileNetV2Config {
+    #[config(default = 1000)]
+    pub num_classes: usize,
+    #[config(default = 1280)]
+    pub last_channels: usize,
+}
+
+#[derive(Module, Debug)]
+pub struct InvertedResidual {
+    /// 1x1 expansion; absent when the expansion factor is 1.
+    pub expand: Option<ConvBnAct>,
+    pub depthwise: ConvBnAct,
+    /// 1x1 linear projection (conv + batch norm, no activation).
+    pub project: ConvBnAct,
+    pub use_residual: bool,
+}
+
+impl InvertedResidual {
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        // x: [batch, c_in, h, w] -> [batch, c_out, h / stride, w / stride]
+        let mut y = x.clone();
+        if let Some(expand) = &self.expand {
+            y = expand.forward(y);
+        }
+        let y = self.project.forward(self.depthwise.forward(y));
+        if self.use_residual { x + y } else { y }
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct MobileNetV2 {
+    pub stem: ConvBnAct,
+    pub blocks: Vec<InvertedResidual>,
+    pub head: ConvBnAct,
+    pub classifier: Linear,
+}
+
+impl MobileNetV2Config {
+    pub fn init(&self, device: &Device) -> MobileNetV2 {
+        let cba = |cin, cout, kernel, stride, groups, nl| {
+            ConvBnActConfig::new(cin, cout, kernel)
+                .with_stride(stride)
+                .with_groups(groups)
+                .with_nonlinearity(nl)
+                .init(device)
+        };
+        let mut blocks = Vec::new();
+        let mut channels = 32;
+        for [t, c, n, s] in INVERTED_RESIDUAL_SETTING {
+            for i in 0..n {
+                let stride = if i == 0 { s } else { 1 };
+                let hidden = channels * t;
+                blocks.push(InvertedResidual {
+                    expand: (t != 1).then(|| cba(channels, hidden, 1, 1, 1, Nonlinearity::Relu6)),
+                    depthwise: cba(hidden, hidden, 3, stride, hidden, Nonlinearity::Relu6),
+                    project: cba(hidden, c, 1, 1, 1, Nonlinearity::Identity),
+                    use_residual: stride == 1 && channels == c,
+                });
+                channels = c;
+            }
+        }
+        MobileNetV2 {
+            stem: cba(3, 32, 3, 2, 1, Nonlinearity::Relu6),
+            blocks,
+            head: cba(channels, self.last_channels, 1, 1, 1, Nonlinearity::Relu6),
+            classifier: LinearConfig::new(self.last_channels, self.num_classes).init(device),
+        }
+    }
+}
+
+impl MobileNetV2 {
+    /// torchvision's `model.features(x)`.
+    pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
+        // x: [batch, 3, h, w] -> [batch, 1280, h / 32, w / 32]
+        let mut x = self.stem.forward(x);
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        self.head.forward(x)
+    }
+
+    /// ImageNet logits, as torchvision's `forward` in eval mode (dropout is identity).
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        // x: [batch, 3, h, w] -> [batch, classes]
+        let features = self.features(x);
+        let [batch, channels, _, _] = features.dims();
+        let pooled = features.mean_dim(3).mean_dim(2).reshape([batch, channels]);
+        self.classifier.forward(pooled)
+    }
+
+    pub fn channels(&self) -> usize {
+        self.head.bn.gamma.dims()[0]
+    }
+}

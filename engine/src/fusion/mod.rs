@@ -1,0 +1,11 @@
+//! The localisation network (paper sec. 3.5): a Conformer / TransCAM dual-stream net whose
+//! CNN branch gives the class activation map and whose transformer branch gives attention;
+//! `maps.rs` fuses them.
+
+pub mod conv_block;
+pub mod coupling;
+pub mod maps;
+pub mod net;
+
+pub use maps::{AttentionMapMode, FusionMaps, MapOptions, compute_maps};
+pub use net::{FusionNet, FusionNetConfig, FusionOutput};

@@ -1,0 +1,22 @@
+//! ForgeLens engine: the paper's networks in Burn (extractor, teacher, students,
+//! generalizers, classifier, fusion net), weight import, model directories, device
+//! selection, image decoding, tiled inference and the `Analysis` it returns.
+//! Knows nothing of egui or of training loops.
+
+pub mod analysis;
+pub mod analyzer;
+pub mod detector;
+pub mod device;
+pub mod extractor;
+pub mod files;
+pub mod fusion;
+pub mod image_input;
+pub mod model;
+pub mod nn;
+pub mod progress;
+pub mod render;
+pub mod tiling;
+
+pub use analysis::{Analysis, AnalysisSummary, Heatmap, Label};
+pub use analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};
+pub use device::{DeviceChoice, SelectedDevice, select_device};

@@ -1,0 +1,70 @@
+//! The model card shipped with every model directory: what the model is, what it was
+//! trained on, how well it did, and what it cannot tell. Shown by `forgelens info` and
+//! summarised in reports.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub name: String,
+    pub description: String,
+    /// False for freshly initialised networks: their verdicts and maps mean nothing.
+    pub trained: bool,
+    /// The extractor's id (`ExtractorConfig::id`), and where its weights came from.
+    pub extractor: String,
+    pub extractor_weights: String,
+    #[serde(default)]
+    pub training_data: Option<String>,
+    #[serde(default)]
+    pub training_time: Option<String>,
+    /// Measured test metrics, as `forgelens eval --json` prints them.
+    #[serde(default)]
+    pub metrics: Option<serde_json::Value>,
+    #[serde(default)]
+    pub limitations: Vec<String>,
+    pub licence: String,
+}
+
+impl ModelCard {
+    pub fn untrained(name: &str, extractor: &str, extractor_weights: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            description: format!(
+                "Freshly initialised `{name}` networks: a starting point for training, not a detector."
+            ),
+            trained: false,
+            extractor: extractor.to_string(),
+            extractor_weights: extractor_weights.to_string(),
+            training_data: None,
+            training_time: None,
+            metrics: None,
+            limitations: vec![
+                "Untrained: probabilities and maps are not evidence of anything.".to_string(),
+            ],
+            licence: "MIT OR Apache-2.0 (networks); see the extractor's own licence".to_string(),
+        }
+    }
+
+    /// Human-readable summary for the terminal.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} ({})\n  {}\n  extractor: {} [{}]\n",
+            self.name,
+            if self.trained { "trained" } else { "UNTRAINED" },
+            self.description,
+            self.extractor,
+            self.extractor_weights
+        );
+        if let Some(data) = &self.training_data {
+            s += &format!("  training data: {data}\n");
+        }
+        if let Some(time) = &self.training_time {
+            s += &format!("  training time: {time}\n");
+        }
+        for limit in &self.limitations {
+            s += &format!("  limitation: {limit}\n");
+        }
+        s += &format!("  licence: {}\n", self.licence);
+        s
+    }
+}

@@ -1,0 +1,145 @@
+//! `ModelConfig`: which extractor, how big the detector and the fusion net are. Three
+//! presets: `tiny` (tests, seconds on CPU), `small` (the bundled default) and `paper`
+//! (the paper's sizes: 4 layers x 384 wide x 6 heads; Conformer-S; CLIP ViT-L/14).
+
+use std::fmt;
+use std::str::FromStr;
+
+use burn::config::Config;
+
+use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig};
+use crate::extractor::ExtractorConfig;
+use crate::fusion::{FusionNetConfig, MapOptions};
+
+/// Sizes of the teacher, students, generalizers and classifier.
+#[derive(Config, Debug, PartialEq)]
+pub struct DetectorConfig {
+    #[config(default = 384)]
+    pub width: usize,
+    #[config(default = 4)]
+    pub depth: usize,
+    #[config(default = 6)]
+    pub heads: usize,
+    #[config(default = 4)]
+    pub mlp_ratio: usize,
+    #[config(default = 384)]
+    pub z_width: usize,
+    #[config(default = 256)]
+    pub classifier_hidden: usize,
+}
+
+#[derive(Config, Debug, PartialEq)]
+pub struct ModelConfig {
+    /// Preset or user-given name, part of the model id.
+    pub name: String,
+    pub extractor: ExtractorConfig,
+    pub detector: DetectorConfig,
+    pub fusion: FusionNetConfig,
+    #[config(default = "MapOptions::default()")]
+    pub maps: MapOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    Tiny,
+    Small,
+    Paper,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Preset::Tiny, Preset::Small, Preset::Paper];
+
+    pub fn config(self) -> ModelConfig {
+        match self {
+            Preset::Tiny => ModelConfig::new(
+                "tiny".into(),
+                ExtractorConfig::MobileNetV2 { image_size: 64 },
+                DetectorConfig::new()
+                    .with_width(32)
+                    .with_depth(1)
+                    .with_heads(2)
+                    .with_mlp_ratio(2)
+                    .with_z_width(32)
+                    .with_classifier_hidden(32),
+                FusionNetConfig::new()
+                    .with_image_size(64)
+                    .with_stem_channels(8)
+                    .with_channel_ratio(1)
+                    .with_embed_dim(32)
+                    .with_heads(2)
+                    .with_mlp_ratio(2)
+                    .with_blocks_per_stage(1),
+            ),
+            Preset::Small => ModelConfig::new(
+                "small".into(),
+                ExtractorConfig::mobilenet_v2(),
+                DetectorConfig::new()
+                    .with_width(128)
+                    .with_depth(2)
+                    .with_heads(4)
+                    .with_z_width(128)
+                    .with_classifier_hidden(128),
+                FusionNetConfig::new()
+                    .with_image_size(160)
+                    .with_stem_channels(32)
+                    .with_channel_ratio(1)
+                    .with_embed_dim(128)
+                    .with_heads(4)
+                    .with_blocks_per_stage(2),
+            ),
+            Preset::Paper => ModelConfig::new(
+                "paper".into(),
+                ExtractorConfig::from_name("clip-l14").expect("a known extractor"),
+                DetectorConfig::new(),
+                FusionNetConfig::conformer_s(),
+            ),
+        }
+    }
+}
+
+impl FromStr for Preset {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "tiny" => Ok(Preset::Tiny),
+            "small" => Ok(Preset::Small),
+            "paper" => Ok(Preset::Paper),
+            other => Err(format!("unknown config `{other}` (expected tiny, small or paper)")),
+        }
+    }
+}
+
+impl fmt::Display for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Preset::Tiny => "tiny",
+            Preset::Small => "small",
+            Preset::Paper => "paper",
+        })
+    }
+}
+
+impl ModelConfig {
+    pub fn discrepancy_net(&self) -> DiscrepancyNetConfig {
+        let d = &self.detector;
+        DiscrepancyNetConfig::new(self.extractor.token_width())
+            .with_width(d.width)
+            .with_depth(d.depth)
+            .with_heads(d.heads)
+            .with_mlp_ratio(d.mlp_ratio)
+            .with_z_width(d.z_width)
+    }
+
+    pub fn generalizer(&self) -> GeneralizerConfig {
+        let d = &self.detector;
+        GeneralizerConfig::new(self.extractor.token_width())
+            .with_width(d.width)
+            .with_depth(d.depth)
+            .with_heads(d.heads)
+            .with_mlp_ratio(d.mlp_ratio)
+    }
+
+    pub fn classifier(&self) -> ClassifierConfig {
+        ClassifierConfig::new(self.detector.z_width).with_hidden(self.detector.classifier_hidden)
+    }
+}
