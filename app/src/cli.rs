@@ -7,7 +7,11 @@ use forgelens_engine::DeviceChoice;
 use forgelens_engine::model::Preset;
 
 #[derive(Debug, Parser)]
-#[command(name = "forgelens", version, about = "Is this image real, partially manipulated or fully generated, and where?")]
+#[command(
+    name = "forgelens",
+    version,
+    about = "Is this image real, partially manipulated or fully generated, and where?"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -19,7 +19,10 @@ pub fn resolve_model_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
     {
         candidates.push(bin.join("../share/forgelens/model"));
     }
-    candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/model")));
+    candidates.push(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/model"
+    )));
     if let Some(found) = candidates.iter().find(|c| c.join("model.json").is_file()) {
         return Ok(found.clone());
     }

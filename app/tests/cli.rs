@@ -11,7 +11,9 @@ fn forgelens() -> Command {
 }
 
 fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
 }
 
 fn init_tiny(dir: &Path) -> PathBuf {
@@ -21,7 +23,11 @@ fn init_tiny(dir: &Path) -> PathBuf {
         .arg(&model)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     model
 }
 
@@ -40,25 +46,42 @@ fn analyze_writes_json_and_maps() {
         .arg(&out_dir)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let first = &json[0];
     assert_eq!(first["input"]["width"], 451);
     assert_eq!(first["model"]["trained"], false);
     assert!(first["verdict"]["label"].is_string());
     let p = &first["probabilities"];
-    let sum = p["real"].as_f64().unwrap_or(0.0) + p["partial"].as_f64().unwrap_or(0.0) + p["full"].as_f64().unwrap_or(0.0);
+    let sum = p["real"].as_f64().unwrap_or(0.0)
+        + p["partial"].as_f64().unwrap_or(0.0)
+        + p["full"].as_f64().unwrap_or(0.0);
     assert!((sum - 1.0).abs() < 1e-3);
     for stem in ["chelsea", "rgba"] {
-        for suffix in ["analysis.json", "cam.png", "attention.png", "fused.png", "fused-overlay.png"] {
+        for suffix in [
+            "analysis.json",
+            "cam.png",
+            "attention.png",
+            "fused.png",
+            "fused-overlay.png",
+        ] {
             let file = out_dir.join(format!("{stem}.{suffix}"));
             assert!(file.is_file(), "{} missing", file.display());
         }
     }
-    let map = image::open(out_dir.join("chelsea.fused.png")).expect("png").into_luma8();
+    let map = image::open(out_dir.join("chelsea.fused.png"))
+        .expect("png")
+        .into_luma8();
     assert_eq!(map.dimensions(), (451, 300));
     assert!(std::fs::read_dir(&out_dir).expect("dir").all(|e| {
-        !e.expect("entry").file_name().to_string_lossy().contains(".tmp-")
+        !e.expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp-")
     }));
 }
 
@@ -78,8 +101,15 @@ fn bad_image_fails_cleanly() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("truncated.png") && stderr.contains("cannot decode"), "{stderr}");
-    assert_eq!(std::fs::read_dir(&out_dir).expect("dir").count(), 0, "no partial output");
+    assert!(
+        stderr.contains("truncated.png") && stderr.contains("cannot decode"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out_dir).expect("dir").count(),
+        0,
+        "no partial output"
+    );
 }
 
 #[test]
@@ -90,7 +120,10 @@ fn missing_model_and_bad_flags_are_explained() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a ForgeLens model directory"));
-    let out = forgelens().args(["init-model", "--config", "huge", "--out", "x"]).output().expect("runs");
+    let out = forgelens()
+        .args(["init-model", "--config", "huge", "--out", "x"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let out = forgelens()
         .args(["init-model", "--config", "paper", "--out"])
@@ -105,10 +138,22 @@ fn missing_model_and_bad_flags_are_explained() {
 fn info_reports_devices_and_model() {
     let dir = tempfile::tempdir().expect("tempdir");
     let model = init_tiny(dir.path());
-    let out = forgelens().args(["info", "--json", "--model"]).arg(&model).output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = forgelens()
+        .args(["info", "--json", "--model"])
+        .arg(&model)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert!(json["backends"].as_array().is_some_and(|b| !b.is_empty()));
     assert_eq!(json["model"]["card"]["trained"], false);
-    assert!(json["model"]["id"].as_str().is_some_and(|id| id.starts_with("tiny-")));
+    assert!(
+        json["model"]["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("tiny-"))
+    );
 }

@@ -143,7 +143,11 @@ pub struct Maps {
 
 impl Maps {
     pub fn iter(&self) -> [(&'static str, &Heatmap); 3] {
-        [("cam", &self.cam), ("attention", &self.attention), ("fused", &self.fused)]
+        [
+            ("cam", &self.cam),
+            ("attention", &self.attention),
+            ("fused", &self.fused),
+        ]
     }
 }
 
@@ -209,14 +213,18 @@ impl Analysis {
 /// The verdict for a set of probabilities.
 pub fn verdict(probabilities: &Probabilities, trained: bool) -> Verdict {
     let p = probabilities.as_array();
-    let (index, confidence) = p
-        .iter()
-        .copied()
-        .enumerate()
-        .fold((0, f32::MIN), |best, (i, v)| if v > best.1 { (i, v) } else { best });
+    let (index, confidence) =
+        p.iter().copied().enumerate().fold(
+            (0, f32::MIN),
+            |best, (i, v)| if v > best.1 { (i, v) } else { best },
+        );
     let label = Label::from_index(index);
     let summary = if trained {
-        format!("{} ({:.0}% probability)", label.describe(), confidence * 100.0)
+        format!(
+            "{} ({:.0}% probability)",
+            label.describe(),
+            confidence * 100.0
+        )
     } else {
         format!(
             "the model is untrained: its output ({}, {:.0}%) is not evidence",

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor, TensorData};
 use image::{RgbImage, imageops};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,9 @@ use crate::analysis::{
 use crate::device::SelectedDevice;
 use crate::extractor::{IMAGENET_MEAN, IMAGENET_STD};
 use crate::fusion::compute_maps;
-use crate::image_input::{DecodedImage, ImageInputError, ImageLimits, decode_image, read_image_file};
+use crate::image_input::{
+    DecodedImage, ImageInputError, ImageLimits, decode_image, read_image_file,
+};
 use crate::model::{LoadedModel, ModelDirError, load_model_dir};
 use crate::progress::{CancelToken, Progress, ProgressSink, no_progress};
 use crate::tiling::{Stitcher, normalize_unit, plan_tiles, resize_map};
@@ -93,7 +95,11 @@ impl Analyzer {
         }
     }
 
-    pub fn from_dir(dir: &Path, device: SelectedDevice, options: AnalyzerOptions) -> Result<Self, AnalyzeError> {
+    pub fn from_dir(
+        dir: &Path,
+        device: SelectedDevice,
+        options: AnalyzerOptions,
+    ) -> Result<Self, AnalyzeError> {
         let model = load_model_dir(dir, &device.device)?;
         Ok(Self::new(model, device, options))
     }
@@ -179,15 +185,30 @@ impl Analyzer {
         let t = Instant::now();
         let tile = config.fusion.image_size as u32;
         let (width, height) = image.rgb.dimensions();
-        let plan = plan_tiles(width, height, tile, self.options.tile_overlap, self.options.max_tiles);
+        let plan = plan_tiles(
+            width,
+            height,
+            tile,
+            self.options.tile_overlap,
+            self.options.max_tiles,
+        );
         let work = if (plan.work_width, plan.work_height) == (width, height) {
             image.rgb.clone()
         } else {
-            imageops::resize(&image.rgb, plan.work_width, plan.work_height, imageops::FilterType::CatmullRom)
+            imageops::resize(
+                &image.rgb,
+                plan.work_width,
+                plan.work_height,
+                imageops::FilterType::CatmullRom,
+            )
         };
         let mut stitcher = Stitcher::<3>::new(&plan);
         let total = plan.origins.len();
-        for (batch_index, batch) in plan.origins.chunks(self.options.batch_size.max(1)).enumerate() {
+        for (batch_index, batch) in plan
+            .origins
+            .chunks(self.options.batch_size.max(1))
+            .enumerate()
+        {
             if cancel.is_cancelled() {
                 return Err(AnalyzeError::Cancelled);
             }
@@ -292,5 +313,7 @@ fn ms(since: Instant) -> f64 {
 /// Extends an image to `size x size` by repeating its last row and column.
 fn pad_to(image: &RgbImage, size: u32) -> RgbImage {
     let (w, h) = image.dimensions();
-    RgbImage::from_fn(size, size, |x, y| *image.get_pixel(x.min(w - 1), y.min(h - 1)))
+    RgbImage::from_fn(size, size, |x, y| {
+        *image.get_pixel(x.min(w - 1), y.min(h - 1))
+    })
 }

@@ -30,7 +30,9 @@ impl FromStr for DeviceChoice {
             "cpu" | "flex" => Ok(Self::Cpu),
             "wgpu" | "gpu" => Ok(Self::Wgpu),
             "cuda" => Ok(Self::Cuda),
-            other => Err(format!("unknown device `{other}` (expected auto, cpu, wgpu or cuda)")),
+            other => Err(format!(
+                "unknown device `{other}` (expected auto, cpu, wgpu or cuda)"
+            )),
         }
     }
 }
@@ -48,7 +50,9 @@ impl fmt::Display for DeviceChoice {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
-    #[error("no wgpu adapter was found on this machine (install a Vulkan driver, or use --device cpu)")]
+    #[error(
+        "no wgpu adapter was found on this machine (install a Vulkan driver, or use --device cpu)"
+    )]
     NoWgpuAdapter,
     #[error("this build has no CUDA support: rebuild with `--features cuda`, or use --device auto")]
     CudaNotBuilt,
@@ -89,7 +93,9 @@ pub fn wgpu_adapters() -> Vec<AdapterSummary> {
                 name: info.name,
                 backend: format!("{:?}", info.backend),
                 device_type: format!("{:?}", info.device_type),
-                driver: format!("{} {}", info.driver, info.driver_info).trim().to_string(),
+                driver: format!("{} {}", info.driver, info.driver_info)
+                    .trim()
+                    .to_string(),
             }
         })
         .collect()
@@ -103,7 +109,10 @@ fn flex(reason: String) -> SelectedDevice {
     SelectedDevice {
         device: Device::flex(),
         backend: "flex",
-        name: format!("CPU ({} threads)", std::thread::available_parallelism().map_or(1, |n| n.get())),
+        name: format!(
+            "CPU ({} threads)",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ),
         reason,
     }
 }
@@ -128,14 +137,19 @@ fn best_wgpu(adapters: &[AdapterSummary], allow_software: bool) -> Option<(Devic
                 "IntegratedGpu" => DeviceKind::IntegratedGpu(0),
                 _ => DeviceKind::VirtualGpu(0),
             };
-            return Some((device_kind, format!("{} ({}, {})", a.name, a.device_type, a.backend)));
+            return Some((
+                device_kind,
+                format!("{} ({}, {})", a.name, a.device_type, a.backend),
+            ));
         }
     }
     if allow_software {
-        adapters
-            .iter()
-            .find(|a| a.software)
-            .map(|a| (DeviceKind::Cpu, format!("{} (software, {})", a.name, a.backend)))
+        adapters.iter().find(|a| a.software).map(|a| {
+            (
+                DeviceKind::Cpu,
+                format!("{} (software, {})", a.name, a.backend),
+            )
+        })
     } else {
         None
     }
@@ -154,7 +168,9 @@ pub fn select_device(choice: DeviceChoice) -> Result<SelectedDevice, DeviceError
             let adapters = wgpu_adapters();
             let (kind, name) = best_wgpu(&adapters, true).ok_or(DeviceError::NoWgpuAdapter)?;
             if kind == DeviceKind::Cpu {
-                log::warn!("wgpu has only a software adapter ({name}); it is much slower than --device cpu");
+                log::warn!(
+                    "wgpu has only a software adapter ({name}); it is much slower than --device cpu"
+                );
             }
             Ok(SelectedDevice {
                 device: Device::wgpu(kind),
@@ -206,13 +222,19 @@ mod tests {
     #[test]
     fn auto_never_takes_a_software_adapter() {
         assert!(best_wgpu(&[adapter("Cpu")], false).is_none());
-        assert_eq!(best_wgpu(&[adapter("Cpu")], true).map(|x| x.0), Some(DeviceKind::Cpu));
+        assert_eq!(
+            best_wgpu(&[adapter("Cpu")], true).map(|x| x.0),
+            Some(DeviceKind::Cpu)
+        );
     }
 
     #[test]
     fn discrete_beats_integrated() {
         let adapters = [adapter("IntegratedGpu"), adapter("DiscreteGpu")];
-        assert_eq!(best_wgpu(&adapters, false).map(|x| x.0), Some(DeviceKind::DiscreteGpu(0)));
+        assert_eq!(
+            best_wgpu(&adapters, false).map(|x| x.0),
+            Some(DeviceKind::DiscreteGpu(0))
+        );
     }
 
     #[test]

@@ -41,7 +41,11 @@ pub enum ImageInputError {
     #[error("{name}: the file is empty")]
     Empty { name: String },
     #[error("{name}: {bytes} bytes is over the limit of {limit} bytes")]
-    FileTooLarge { name: String, bytes: u64, limit: u64 },
+    FileTooLarge {
+        name: String,
+        bytes: u64,
+        limit: u64,
+    },
     #[error("{name}: not an image in a supported format (PNG, JPEG, TIFF, WebP, GIF, BMP)")]
     UnknownFormat { name: String },
     #[error("{name}: {width}x{height} is {pixels} pixels, over the limit of {limit}")]
@@ -53,7 +57,11 @@ pub enum ImageInputError {
         limit: u64,
     },
     #[error("{name}: the image has no pixels ({width}x{height})")]
-    ZeroSize { name: String, width: u32, height: u32 },
+    ZeroSize {
+        name: String,
+        width: u32,
+        height: u32,
+    },
     #[error("{name}: cannot decode the image (corrupt or truncated?): {message}")]
     Decode { name: String, message: String },
 }
@@ -118,7 +126,10 @@ pub fn decode_image(
             None => Err(ImageInputError::UnknownFormat { name: name_owned() }),
         }
     };
-    let format = reader()?.format().map(|f| format!("{f:?}")).unwrap_or_default();
+    let format = reader()?
+        .format()
+        .map(|f| format!("{f:?}"))
+        .unwrap_or_default();
     let (width, height) = reader()?.into_dimensions().map_err(decode_error)?;
     if width == 0 || height == 0 {
         return Err(ImageInputError::ZeroSize {

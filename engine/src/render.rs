@@ -18,7 +18,12 @@ pub enum Colormap {
 }
 
 impl Colormap {
-    pub const ALL: [Colormap; 4] = [Colormap::Inferno, Colormap::Viridis, Colormap::Turbo, Colormap::Grey];
+    pub const ALL: [Colormap; 4] = [
+        Colormap::Inferno,
+        Colormap::Viridis,
+        Colormap::Turbo,
+        Colormap::Grey,
+    ];
 
     pub fn color(self, value: f32) -> [u8; 3] {
         let t = f64::from(value.clamp(0.0, 1.0));
@@ -46,7 +51,9 @@ pub fn map_to_gray(map: &Heatmap) -> GrayImage {
 
 /// The map alone in colour.
 pub fn map_to_rgb(map: &Heatmap, colormap: Colormap) -> RgbImage {
-    RgbImage::from_fn(map.width, map.height, |x, y| Rgb(colormap.color(map.get(x, y))))
+    RgbImage::from_fn(map.width, map.height, |x, y| {
+        Rgb(colormap.color(map.get(x, y)))
+    })
 }
 
 /// `opacity * colour(map) + (1 - opacity) * image`, per pixel. The image and map must have

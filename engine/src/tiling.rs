@@ -56,7 +56,10 @@ pub fn plan_tiles(width: u32, height: u32, tile: u32, overlap: f32, max_tiles: u
         work_height: h,
         tile,
         overlap,
-        origins: ys.iter().flat_map(|&y| xs.iter().map(move |&x| (x, y))).collect(),
+        origins: ys
+            .iter()
+            .flat_map(|&y| xs.iter().map(move |&x| (x, y)))
+            .collect(),
     }
 }
 
@@ -128,20 +131,34 @@ impl<const N: usize> Stitcher<N> {
 }
 
 /// Bilinear-ish (triangle filter) resize of a single-channel f32 map.
-pub fn resize_map(values: Vec<f32>, width: u32, height: u32, new_width: u32, new_height: u32) -> Vec<f32> {
+pub fn resize_map(
+    values: Vec<f32>,
+    width: u32,
+    height: u32,
+    new_width: u32,
+    new_height: u32,
+) -> Vec<f32> {
     if (width, height) == (new_width, new_height) {
         return values;
     }
     let buffer: ImageBuffer<Luma<f32>, Vec<f32>> =
         ImageBuffer::from_raw(width, height, values).expect("map length matches its size");
-    imageops::resize(&buffer, new_width, new_height, imageops::FilterType::Triangle).into_raw()
+    imageops::resize(
+        &buffer,
+        new_width,
+        new_height,
+        imageops::FilterType::Triangle,
+    )
+    .into_raw()
 }
 
 /// Min-max normalisation to [0, 1]; a constant map becomes all zeros.
 pub fn normalize_unit(values: &mut [f32]) {
     let (min, max) = values
         .iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     let range = max - min;
     for v in values.iter_mut() {
         *v = if range > f32::EPSILON && range.is_finite() {
@@ -177,7 +194,11 @@ mod tests {
             }
         }
         assert!(covered.iter().all(|&c| c));
-        assert!(plan.origins.iter().all(|&(x, y)| x + 224 <= 1000 && y + 224 <= 700));
+        assert!(
+            plan.origins
+                .iter()
+                .all(|&(x, y)| x + 224 <= 1000 && y + 224 <= 700)
+        );
     }
 
     #[test]

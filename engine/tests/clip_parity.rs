@@ -24,7 +24,11 @@ fn matches_transformers_within_1e_4() {
     .expect("the fixture loads; text-tower keys are ignored");
     let pixels = read_tensor::<4>("clip_tiny/expected.safetensors", "pixel_values", &device);
     let out = model.forward(pixels);
-    let hidden = read_tensor::<3>("clip_tiny/expected.safetensors", "last_hidden_state", &device);
+    let hidden = read_tensor::<3>(
+        "clip_tiny/expected.safetensors",
+        "last_hidden_state",
+        &device,
+    );
     let pooled = read_tensor::<2>("clip_tiny/expected.safetensors", "pooler_output", &device);
     let d_hidden = max_abs_diff(out.last_hidden_state, hidden);
     let d_pooled = max_abs_diff(out.pooler_output, pooled);
@@ -41,7 +45,14 @@ fn edited_fixture(
     let mut tensors: Vec<_> = st
         .tensors()
         .into_iter()
-        .map(|(name, view)| (name, view.dtype(), view.shape().to_vec(), view.data().to_vec()))
+        .map(|(name, view)| {
+            (
+                name,
+                view.dtype(),
+                view.shape().to_vec(),
+                view.data().to_vec(),
+            )
+        })
         .collect();
     edit(&mut tensors);
     let views: Vec<_> = tensors
@@ -69,7 +80,10 @@ fn missing_vision_key_is_named() {
         &Device::flex(),
     )
     .expect_err("a vision key is missing");
-    assert!(matches!(&err, ImportError::MissingKey { key: k, .. } if k == key), "{err}");
+    assert!(
+        matches!(&err, ImportError::MissingKey { key: k, .. } if k == key),
+        "{err}"
+    );
     assert!(err.to_string().contains(key));
 }
 
@@ -77,7 +91,10 @@ fn missing_vision_key_is_named() {
 fn misshaped_vision_key_is_named() {
     let key = "vision_model.pre_layrnorm.weight";
     let bytes = edited_fixture(|t| {
-        let entry = t.iter_mut().find(|(name, ..)| name == key).expect("key present");
+        let entry = t
+            .iter_mut()
+            .find(|(name, ..)| name == key)
+            .expect("key present");
         entry.2 = vec![16];
         entry.3.truncate(16 * 4);
     });

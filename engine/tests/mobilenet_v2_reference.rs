@@ -36,16 +36,23 @@ fn logits_and_features_match_torchvision() {
 fn chelsea_is_an_egyptian_cat() {
     let device = Device::flex();
     let net = bundled(&device);
-    let image = image::open(asset("samples/chelsea.png")).expect("sample").into_rgb8();
+    let image = image::open(asset("samples/chelsea.png"))
+        .expect("sample")
+        .into_rgb8();
     let image = image::imageops::resize(&image, 224, 224, image::imageops::FilterType::Triangle);
     let mut data = vec![0.0f32; 3 * 224 * 224];
     for (i, p) in image.pixels().enumerate() {
         for c in 0..3 {
-            data[c * 224 * 224 + i] = (f32::from(p.0[c]) / 255.0 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+            data[c * 224 * 224 + i] =
+                (f32::from(p.0[c]) / 255.0 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
         }
     }
     let input = Tensor::<4>::from_data(TensorData::new(data, [1, 3, 224, 224]), &device);
-    let logits: Vec<f32> = net.forward(input).into_data().try_to_vec().expect("f32 logits");
+    let logits: Vec<f32> = net
+        .forward(input)
+        .into_data()
+        .try_to_vec()
+        .expect("f32 logits");
     let mut order: Vec<usize> = (0..logits.len()).collect();
     order.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]));
     assert!(order[..3].contains(&285), "top 3 were {:?}", &order[..3]);

@@ -8,7 +8,11 @@ use forgelens_engine::model::{ModelConfig, Preset};
 
 fn check_detector_and_fusion(config: &ModelConfig, batch: usize, device: &Device) {
     let tokens = Tensor::<3>::random(
-        [batch, config.extractor.token_count(), config.extractor.token_width()],
+        [
+            batch,
+            config.extractor.token_count(),
+            config.extractor.token_width(),
+        ],
         Distribution::Normal(0.0, 1.0),
         device,
     );
@@ -32,17 +36,30 @@ fn check_detector_and_fusion(config: &ModelConfig, batch: usize, device: &Device
     let size = config.fusion.image_size;
     let grid = config.fusion.grid();
     let fusion = config.fusion.init(device);
-    let pixels = Tensor::<4>::random([batch, 3, size, size], Distribution::Normal(0.0, 1.0), device);
+    let pixels = Tensor::<4>::random(
+        [batch, 3, size, size],
+        Distribution::Normal(0.0, 1.0),
+        device,
+    );
     let out = fusion.forward(pixels);
     assert_eq!(out.cam.dims(), [batch, 3, grid, grid]);
     assert_eq!(out.cnn_logits.dims(), [batch, 3]);
     assert_eq!(out.transformer_logits.dims(), [batch, 3]);
     assert_eq!(out.attention.len(), config.fusion.depth());
     for a in &out.attention {
-        assert_eq!(a.dims(), [batch, config.fusion.heads, grid * grid + 1, grid * grid + 1]);
+        assert_eq!(
+            a.dims(),
+            [batch, config.fusion.heads, grid * grid + 1, grid * grid + 1]
+        );
     }
     for mode in [AttentionMapMode::Affinity, AttentionMapMode::ClsAttention] {
-        let maps = compute_maps(&out, &MapOptions { mode, ..MapOptions::default() });
+        let maps = compute_maps(
+            &out,
+            &MapOptions {
+                mode,
+                ..MapOptions::default()
+            },
+        );
         for m in [maps.cam, maps.attention, maps.fused] {
             assert_eq!(m.dims(), [batch, grid, grid]);
             assert!(m.min().into_scalar::<f32>() >= 0.0);
@@ -62,7 +79,12 @@ fn tiny_networks_have_the_right_shapes() {
     assert_eq!(tokens.dims(), [2, config.extractor.token_count(), 1280]);
     let detected = model.detect(pixels);
     assert_eq!(detected.probabilities.dims(), [2, 3]);
-    let sums = detected.probabilities.sum_dim(1).into_data().try_to_vec::<f32>().expect("f32");
+    let sums = detected
+        .probabilities
+        .sum_dim(1)
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("f32");
     assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-5));
     assert_eq!(detected.d1.dims(), [2]);
 }
@@ -88,7 +110,11 @@ fn token_grid_follows_the_input_size() {
     let mut config = Preset::Tiny.config();
     config.fusion.image_size = 96;
     let fusion = config.fusion.init(&device);
-    let out = fusion.forward(Tensor::random([1, 3, 96, 96], Distribution::Normal(0.0, 1.0), &device));
+    let out = fusion.forward(Tensor::random(
+        [1, 3, 96, 96],
+        Distribution::Normal(0.0, 1.0),
+        &device,
+    ));
     assert_eq!(out.cam.dims(), [1, 3, 6, 6]);
 }
 
@@ -99,6 +125,13 @@ fn paper_fusion_net_is_conformer_s_sized() {
     // TransCAM's 3x3 CAM head and a 3-class token head (0.03M), and the last block's
     // stride-2 fusion shortcut (`last_fusion`, 1.05M) is left out so the CAM stays on the
     // 14 x 14 token grid: 37.7 - 1.41 - 1.05 + 0.03 = 35.3M.
-    let params = Preset::Paper.config().fusion.init(&Device::flex()).num_params();
-    assert!((35_200_000..35_400_000).contains(&params), "{params} parameters");
+    let params = Preset::Paper
+        .config()
+        .fusion
+        .init(&Device::flex())
+        .num_params();
+    assert!(
+        (35_200_000..35_400_000).contains(&params),
+        "{params} parameters"
+    );
 }

@@ -30,7 +30,14 @@ fn transformer_block_matches_cpu_backend() {
     let (got, attention_gpu) = block_gpu.forward(x.to_device(&gpu));
     let got = got.to_device(&cpu);
     let diff = (got - expected).abs().max().into_scalar::<f32>();
-    assert!(diff < 1e-3, "wgpu ({}) differs from flex by {diff}", adapter.name);
-    let diff = (attention_gpu.to_device(&cpu) - attention_cpu).abs().max().into_scalar::<f32>();
+    assert!(
+        diff < 1e-3,
+        "wgpu ({}) differs from flex by {diff}",
+        adapter.name
+    );
+    let diff = (attention_gpu.to_device(&cpu) - attention_cpu)
+        .abs()
+        .max()
+        .into_scalar::<f32>();
     assert!(diff < 1e-4, "attention differs by {diff}");
 }

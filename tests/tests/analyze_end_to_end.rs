@@ -9,7 +9,9 @@ use forgelens_engine::model::{ModelDirError, Preset, init_model_dir, load_model_
 use forgelens_engine::{AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device};
 
 fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
 }
 
 fn image(name: &str) -> PathBuf {
@@ -37,12 +39,18 @@ fn analyses_a_photograph_deterministically() {
     for (name, map) in a.maps.iter() {
         assert_eq!((map.width, map.height), (451, 300), "{name}");
         assert_eq!(map.values.len(), 451 * 300);
-        assert!(map.values.iter().all(|v| (0.0..=1.0).contains(v)), "{name} leaves [0, 1]");
+        assert!(
+            map.values.iter().all(|v| (0.0..=1.0).contains(v)),
+            "{name} leaves [0, 1]"
+        );
     }
     // 300 px is above the tiny net's 64 px tile: several tiles at native resolution.
     assert!(a.tiling.tiles > 1);
     assert_eq!((a.tiling.work_width, a.tiling.work_height), (451, 300));
-    assert!(!a.verdict.maps_meaningful, "an untrained model's maps are never meaningful");
+    assert!(
+        !a.verdict.maps_meaningful,
+        "an untrained model's maps are never meaningful"
+    );
 
     let b = analyzer.analyze_file(&path).expect("second analysis");
     assert_eq!(a.probabilities, b.probabilities);
@@ -70,7 +78,9 @@ fn odd_inputs_are_converted() {
         }
     }
     // Stored 64 x 96 with EXIF orientation 6: analysed upright, 96 x 64.
-    let a = analyzer.analyze_file(&image("exif_rotated.jpg")).expect("exif");
+    let a = analyzer
+        .analyze_file(&image("exif_rotated.jpg"))
+        .expect("exif");
     assert_eq!(a.input.exif_orientation, 6);
     assert_eq!((a.input.width, a.input.height), (96, 64));
     assert_eq!((a.maps.fused.width, a.maps.fused.height), (96, 64));
@@ -79,14 +89,18 @@ fn odd_inputs_are_converted() {
 #[test]
 fn cmyk_and_exif_decode_to_the_right_pixels() {
     let limits = ImageLimits::default();
-    let reference = image::open(repo("tests/fixtures/images/palette.png")).expect("png").into_rgb8();
-    let cmyk = read_image_file(&image("cmyk.jpg"), &limits).expect("cmyk").rgb;
+    let reference = image::open(repo("tests/fixtures/images/palette.png"))
+        .expect("png")
+        .into_rgb8();
+    let cmyk = read_image_file(&image("cmyk.jpg"), &limits)
+        .expect("cmyk")
+        .rgb;
     // JPEG is lossy and CMYK round-trips lose a little more: compare mean colours.
     let mean = |img: &image::RgbImage| {
         let n = img.pixels().len() as f32;
         let s = img.pixels().fold([0f32; 3], |mut acc, p| {
-            for c in 0..3 {
-                acc[c] += f32::from(p.0[c]);
+            for (a, v) in acc.iter_mut().zip(p.0) {
+                *a += f32::from(v);
             }
             acc
         });
@@ -94,16 +108,24 @@ fn cmyk_and_exif_decode_to_the_right_pixels() {
     };
     let (a, b) = (mean(&cmyk), mean(&reference));
     for c in 0..3 {
-        assert!((a[c] - b[c]).abs() < 12.0, "channel {c}: {} vs {}", a[c], b[c]);
+        assert!(
+            (a[c] - b[c]).abs() < 12.0,
+            "channel {c}: {} vs {}",
+            a[c],
+            b[c]
+        );
     }
-    let upright = read_image_file(&image("exif_rotated.jpg"), &limits).expect("exif").rgb;
+    let upright = read_image_file(&image("exif_rotated.jpg"), &limits)
+        .expect("exif")
+        .rgb;
     let (u, r) = (mean(&upright), mean(&reference));
     assert!((u[0] - r[0]).abs() < 12.0);
     // The top-left of the upright image matches the reference's top-left, not a corner of the
     // stored (rotated) one.
     let d: i32 = (0..3)
         .map(|c| {
-            (i32::from(upright.get_pixel(2, 2).0[c]) - i32::from(reference.get_pixel(2, 2).0[c])).abs()
+            (i32::from(upright.get_pixel(2, 2).0[c]) - i32::from(reference.get_pixel(2, 2).0[c]))
+                .abs()
         })
         .sum();
     assert!(d < 90, "top-left differs by {d}");
@@ -118,9 +140,18 @@ fn bad_inputs_give_clear_errors() {
         other => panic!("{file}: expected an image error, got {other:?}"),
     };
     assert!(matches!(err("empty.png"), ImageInputError::Empty { .. }));
-    assert!(matches!(err("not_an_image.png"), ImageInputError::UnknownFormat { .. }));
-    assert!(matches!(err("truncated.png"), ImageInputError::Decode { .. }));
-    assert!(matches!(err("huge_header.png"), ImageInputError::TooManyPixels { .. }));
+    assert!(matches!(
+        err("not_an_image.png"),
+        ImageInputError::UnknownFormat { .. }
+    ));
+    assert!(matches!(
+        err("truncated.png"),
+        ImageInputError::Decode { .. }
+    ));
+    assert!(matches!(
+        err("huge_header.png"),
+        ImageInputError::TooManyPixels { .. }
+    ));
     assert!(matches!(err("missing.png"), ImageInputError::Read { .. }));
     let message = err("truncated.png").to_string();
     assert!(message.contains("truncated.png"), "{message}");
@@ -154,6 +185,9 @@ fn checkpoints_must_match_their_config() {
     std::fs::write(&config_path, &original).expect("restore");
     let e = init_model_dir(&Preset::Tiny.config(), None, &out, &device).expect_err("exists");
     assert!(matches!(e, ModelDirError::Exists { .. }));
-    assert_eq!(std::fs::read_to_string(&config_path).expect("config"), original);
+    assert_eq!(
+        std::fs::read_to_string(&config_path).expect("config"),
+        original
+    );
     load_model_dir(&out, &device).expect("still loads");
 }

@@ -99,7 +99,11 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcomes)?);
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The file stem, made unique among this run's inputs (`a.png` and `a.jpg` -> `a`, `a-2`).

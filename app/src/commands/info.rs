@@ -79,7 +79,10 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
             a.driver
         );
     }
-    println!("--device auto picks: {} ({})", info.auto_device, info.auto_reason);
+    println!(
+        "--device auto picks: {} ({})",
+        info.auto_device, info.auto_reason
+    );
     match (&info.model, &info.model_error) {
         (Some(m), _) => {
             println!("model: {} in {}", m.id, m.dir);

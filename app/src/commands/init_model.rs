@@ -24,13 +24,20 @@ pub fn run(args: InitModelArgs) -> Result<ExitCode> {
         if let (ExtractorConfig::MobileNetV2 { image_size }, ExtractorConfig::MobileNetV2 { .. }) =
             (&config.extractor, &extractor)
         {
-            extractor = ExtractorConfig::MobileNetV2 { image_size: *image_size };
+            extractor = ExtractorConfig::MobileNetV2 {
+                image_size: *image_size,
+            };
         }
         config.extractor = extractor;
     }
     let device = select_device(DeviceChoice::Cpu)?;
-    let loaded = init_model_dir(&config, args.extractor_weights.as_deref(), &args.out, &device.device)
-        .with_context(|| format!("writing the model directory {}", args.out.display()))?;
+    let loaded = init_model_dir(
+        &config,
+        args.extractor_weights.as_deref(),
+        &args.out,
+        &device.device,
+    )
+    .with_context(|| format!("writing the model directory {}", args.out.display()))?;
     eprintln!(
         "wrote {} ({} config, extractor {}) to {}",
         loaded.id(),

@@ -49,7 +49,8 @@ pub struct DiscrepancyOutput {
 
 impl DiscrepancyNetConfig {
     pub fn init(&self, device: &Device) -> DiscrepancyNet {
-        let block = TransformerBlockConfig::new(self.width, self.heads, self.width * self.mlp_ratio);
+        let block =
+            TransformerBlockConfig::new(self.width, self.heads, self.width * self.mlp_ratio);
         DiscrepancyNet {
             input_proj: LinearConfig::new(self.input_width, self.width).init(device),
             class_token: Param::from_tensor(Tensor::random(
@@ -70,7 +71,11 @@ impl DiscrepancyNet {
         // tokens: [batch, tokens, input_width]
         let x = self.input_proj.forward(tokens); // [batch, tokens, width]
         let [batch, _, width] = x.dims();
-        let class = self.class_token.val().reshape([1, 1, width]).expand([batch, 1, width]);
+        let class = self
+            .class_token
+            .val()
+            .reshape([1, 1, width])
+            .expand([batch, 1, width]);
         let mut x = Tensor::cat(vec![class, x], 1); // [batch, 1 + tokens, width]
         for block in &self.blocks {
             x = block.forward(x).0;

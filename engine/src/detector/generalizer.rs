@@ -31,7 +31,8 @@ pub struct Generalizer {
 
 impl GeneralizerConfig {
     pub fn init(&self, device: &Device) -> Generalizer {
-        let block = TransformerBlockConfig::new(self.width, self.heads, self.width * self.mlp_ratio);
+        let block =
+            TransformerBlockConfig::new(self.width, self.heads, self.width * self.mlp_ratio);
         Generalizer {
             input_proj: LinearConfig::new(self.input_width, self.width).init(device),
             blocks: (0..self.depth).map(|_| block.init(device)).collect(),

@@ -129,7 +129,8 @@ impl ClipVisionEmbeddings {
             .reshape([1, 1, hidden])
             .expand([batch, 1, hidden]);
         let tokens = Tensor::cat(vec![class, patches], 1); // [batch, 1 + grid², hidden]
-        let ids = Tensor::<1, Int>::arange(0..(gh * gw + 1) as i64, &tokens.device()).reshape([1, gh * gw + 1]);
+        let ids = Tensor::<1, Int>::arange(0..(gh * gw + 1) as i64, &tokens.device())
+            .reshape([1, gh * gw + 1]);
         tokens + self.position_embedding.forward(ids) // [1, 1 + grid², hidden] broadcast
     }
 }

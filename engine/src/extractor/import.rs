@@ -6,9 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
-use burn_store::{
-    ApplyError, KeyRemapper, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore,
-};
+use burn_store::{ApplyError, KeyRemapper, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore};
 
 use super::clip::{ClipVisionConfig, ClipVisionTransformer};
 use super::mobilenet_v2::{INVERTED_RESIDUAL_SETTING, MobileNetV2, MobileNetV2Config};
@@ -104,7 +102,12 @@ fn mobilenet_v2_table() -> PrefixTable {
             let f = format!("features.{n}.conv.");
             let b = format!("blocks.{}.", n - 1);
             let parts: &[(&str, &str)] = if t == 1 {
-                &[("0.0.", "depthwise.conv."), ("0.1.", "depthwise.bn."), ("1.", "project.conv."), ("2.", "project.bn.")]
+                &[
+                    ("0.0.", "depthwise.conv."),
+                    ("0.1.", "depthwise.bn."),
+                    ("1.", "project.conv."),
+                    ("2.", "project.bn."),
+                ]
             } else {
                 &[
                     ("0.0.", "expand.conv."),
@@ -165,10 +168,12 @@ fn load_into<M: ModuleSnapshot>(
         .with_from_adapter(PyTorchToBurnAdapter)
         .allow_partial(true)
         .validate(false);
-    let result = module.load_from(&mut store).map_err(|e| ImportError::Read {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+    let result = module
+        .load_from(&mut store)
+        .map_err(|e| ImportError::Read {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
     if let Some(error) = result.errors.first() {
         return Err(match error {
             ApplyError::ShapeMismatch {
@@ -236,11 +241,11 @@ mod tests {
             table.checkpoint_key("blocks.16.project.bn.running_var"),
             "features.17.conv.3.running_var"
         );
-        assert_eq!(table.checkpoint_key("head.conv.weight"), "features.18.0.weight");
         assert_eq!(
-            table.checkpoint_key("stem.bn.gamma"),
-            "features.0.1.weight"
+            table.checkpoint_key("head.conv.weight"),
+            "features.18.0.weight"
         );
+        assert_eq!(table.checkpoint_key("stem.bn.gamma"), "features.0.1.weight");
         assert_eq!(
             table.checkpoint_key("blocks.0.project.conv.weight"),
             "features.1.conv.1.weight"

@@ -18,7 +18,7 @@ pub const IMAGENET_MEAN: [f32; 3] = [0.485, 0.456, 0.406];
 pub const IMAGENET_STD: [f32; 3] = [0.229, 0.224, 0.225];
 /// OpenAI CLIP's preprocessing statistics.
 pub const CLIP_MEAN: [f32; 3] = [0.481_454_66, 0.457_827_5, 0.408_210_73];
-pub const CLIP_STD: [f32; 3] = [0.268_629_54, 0.261_302_58, 0.275_777_1];
+pub const CLIP_STD: [f32; 3] = [0.268_629_54, 0.261_302_58, 0.275_777];
 
 /// Which extractor a model was trained with. Every checkpoint records it, and loading a
 /// checkpoint with another extractor is an error.
@@ -100,13 +100,16 @@ impl ExtractorConfig {
     /// Freshly initialised weights (for tests and shapes); real use loads pretrained ones.
     pub fn init(&self, device: &Device) -> Extractor {
         match self {
-            Self::MobileNetV2 { .. } => Extractor::MobileNetV2(MobileNetV2Config::new().init(device)),
+            Self::MobileNetV2 { .. } => {
+                Extractor::MobileNetV2(MobileNetV2Config::new().init(device))
+            }
             Self::Clip { vision, .. } => Extractor::Clip(vision.init(device)),
         }
     }
 }
 
 #[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant)] // one extractor per model; boxing buys nothing
 pub enum Extractor {
     MobileNetV2(MobileNetV2),
     Clip(ClipVisionTransformer),

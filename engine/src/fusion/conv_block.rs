@@ -66,7 +66,11 @@ impl ConvBlockConfig {
 impl ConvBlock {
     /// `from_transformer`, when given, is added to the input of the 3x3 convolution.
     /// Returns the block output and the 3x3 stage's activations.
-    pub fn forward(&self, x: Tensor<4>, from_transformer: Option<Tensor<4>>) -> (Tensor<4>, Tensor<4>) {
+    pub fn forward(
+        &self,
+        x: Tensor<4>,
+        from_transformer: Option<Tensor<4>>,
+    ) -> (Tensor<4>, Tensor<4>) {
         // x: [batch, c_in, h, w]
         let residual = x.clone();
         let mut y = relu(self.bn1.forward(self.conv1.forward(x))); // [batch, c_out / 4, h, w]

@@ -38,16 +38,22 @@ pub struct FcuUp {
 impl CouplingConfig {
     pub fn init_down(&self, device: &Device) -> FcuDown {
         FcuDown {
-            conv_project: Conv2dConfig::new([self.cnn_channels, self.embed_dim], [1, 1]).init(device),
-            ln: LayerNormConfig::new(self.embed_dim).with_epsilon(1e-6).init(device),
+            conv_project: Conv2dConfig::new([self.cnn_channels, self.embed_dim], [1, 1])
+                .init(device),
+            ln: LayerNormConfig::new(self.embed_dim)
+                .with_epsilon(1e-6)
+                .init(device),
             stride: self.stride,
         }
     }
 
     pub fn init_up(&self, device: &Device) -> FcuUp {
         FcuUp {
-            conv_project: Conv2dConfig::new([self.embed_dim, self.cnn_channels], [1, 1]).init(device),
-            bn: BatchNormConfig::new(self.cnn_channels).with_epsilon(1e-6).init(device),
+            conv_project: Conv2dConfig::new([self.embed_dim, self.cnn_channels], [1, 1])
+                .init(device),
+            bn: BatchNormConfig::new(self.cnn_channels)
+                .with_epsilon(1e-6)
+                .init(device),
             stride: self.stride,
         }
     }

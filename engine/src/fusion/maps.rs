@@ -64,7 +64,11 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
         .reduce(|a, b| a + b)
         .expect("the fusion net has at least one transformer block")
         .reshape([batch, n + 1, n + 1]);
-    let cls_attention = summed.clone().narrow(1, 0, 1).narrow(2, 1, n).reshape([batch, n]); // [batch, grid²]
+    let cls_attention = summed
+        .clone()
+        .narrow(1, 0, 1)
+        .narrow(2, 1, n)
+        .reshape([batch, n]); // [batch, grid²]
     let fused = match options.mode {
         AttentionMapMode::Affinity => {
             let affinity = summed.narrow(1, 1, n).narrow(2, 1, n); // [batch, grid², grid²]

@@ -8,7 +8,9 @@
 use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::{BatchNorm, BatchNormConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig, PaddingConfig2d};
+use burn::nn::{
+    BatchNorm, BatchNormConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig, PaddingConfig2d,
+};
 use burn::tensor::activation::relu;
 use burn::tensor::module::max_pool2d;
 use burn::tensor::ops::MaxPoolOptions;
@@ -102,8 +104,12 @@ impl FusionNetConfig {
             self.image_size
         );
         let stage1 = self.stem_channels * self.channel_ratio;
-        let block = TransformerBlockConfig::new(self.embed_dim, self.heads, self.embed_dim * self.mlp_ratio)
-            .with_layer_norm_eps(1e-6);
+        let block = TransformerBlockConfig::new(
+            self.embed_dim,
+            self.heads,
+            self.embed_dim * self.mlp_ratio,
+        )
+        .with_layer_norm_eps(1e-6);
         let mut blocks = Vec::new();
         // Stage 1 is at 1/4 of the input, stage 2 at 1/8, stage 3 at 1/16 (the token grid).
         let stages = [(stage1, 4), (stage1 * 2, 2), (stage1 * 4, 1)];
@@ -153,7 +159,9 @@ impl FusionNetConfig {
             conv_cls_head: Conv2dConfig::new([stage1 * 4, self.num_classes], [3, 3])
                 .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
                 .init(device),
-            trans_norm: LayerNormConfig::new(self.embed_dim).with_epsilon(1e-6).init(device),
+            trans_norm: LayerNormConfig::new(self.embed_dim)
+                .with_epsilon(1e-6)
+                .init(device),
             trans_cls_head: LinearConfig::new(self.embed_dim, self.num_classes).init(device),
         }
     }
@@ -180,13 +188,19 @@ impl FusionNet {
         let x = relu(self.bn1.forward(self.conv1.forward(pixels))); // [batch, stem, size / 2, size / 2]
         let base = max_pool2d(
             x,
-            MaxPoolOptions::new([3, 3]).with_stride([2, 2]).with_padding([1, 1]),
+            MaxPoolOptions::new([3, 3])
+                .with_stride([2, 2])
+                .with_padding([1, 1]),
         ); // [batch, stem, size / 4, size / 4]
         let (mut x, _) = self.conv_1.forward(base.clone(), None); // [batch, stage1, size / 4, size / 4]
         let patches = self.trans_patch_conv.forward(base); // [batch, embed, grid, grid]
         let [batch, embed, gh, gw] = patches.dims();
         let patches = patches.reshape([batch, embed, gh * gw]).swap_dims(1, 2);
-        let class = self.cls_token.val().reshape([1, 1, embed]).expand([batch, 1, embed]);
+        let class = self
+            .cls_token
+            .val()
+            .reshape([1, 1, embed])
+            .expand([batch, 1, embed]);
         let (mut tokens, first) = self.trans_1.forward(Tensor::cat(vec![class, patches], 1));
         let mut attention = vec![first];
         for block in &self.blocks {
@@ -197,8 +211,14 @@ impl FusionNet {
         }
         let cam = self.conv_cls_head.forward(x); // [batch, classes, grid, grid]
         let [_, classes, _, _] = cam.dims();
-        let cnn_logits = cam.clone().mean_dim(3).mean_dim(2).reshape([batch, classes]);
-        let class = self.trans_norm.forward(tokens.narrow(1, 0, 1).reshape([batch, embed]));
+        let cnn_logits = cam
+            .clone()
+            .mean_dim(3)
+            .mean_dim(2)
+            .reshape([batch, classes]);
+        let class = self
+            .trans_norm
+            .forward(tokens.narrow(1, 0, 1).reshape([batch, embed]));
         FusionOutput {
             cam,
             cnn_logits,

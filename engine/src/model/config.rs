@@ -104,7 +104,9 @@ impl FromStr for Preset {
             "tiny" => Ok(Preset::Tiny),
             "small" => Ok(Preset::Small),
             "paper" => Ok(Preset::Paper),
-            other => Err(format!("unknown config `{other}` (expected tiny, small or paper)")),
+            other => Err(format!(
+                "unknown config `{other}` (expected tiny, small or paper)"
+            )),
         }
     }
 }

@@ -56,7 +56,9 @@ pub enum ModelDirError {
     Exists { path: PathBuf },
     #[error(transparent)]
     Import(#[from] ImportError),
-    #[error("extractor `{0}` needs its pretrained weights: pass a Hugging Face .safetensors file with --extractor-weights (nothing is downloaded)")]
+    #[error(
+        "extractor `{0}` needs its pretrained weights: pass a Hugging Face .safetensors file with --extractor-weights (nothing is downloaded)"
+    )]
     ExtractorWeightsNeeded(String),
 }
 
@@ -194,10 +196,7 @@ pub fn save_model_dir(
     model: &ForgeLensModel,
 ) -> Result<(), ModelDirError> {
     if dir.exists() {
-        let empty = fs::read_dir(dir)
-            .map_err(io(dir))?
-            .next()
-            .is_none();
+        let empty = fs::read_dir(dir).map_err(io(dir))?.next().is_none();
         if !empty {
             return Err(ModelDirError::Exists {
                 path: dir.to_path_buf(),

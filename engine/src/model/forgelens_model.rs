@@ -70,9 +70,17 @@ impl ForgeLensModel {
         let z_s1 = self.student1.forward(tokens.clone()).z;
         let z_s2 = self.student2.forward(tokens).z;
         let [batch, _] = z_t.dims();
-        let d1 = (z_t.clone() - z_s1.clone()).powi_scalar(2).mean_dim(1).reshape([batch]);
-        let d2 = (z_t.clone() - z_s2.clone()).powi_scalar(2).mean_dim(1).reshape([batch]);
-        let logits = self.classifier.forward(discrepancy_features(z_t, z_s1, z_s2)); // [batch, 3]
+        let d1 = (z_t.clone() - z_s1.clone())
+            .powi_scalar(2)
+            .mean_dim(1)
+            .reshape([batch]);
+        let d2 = (z_t.clone() - z_s2.clone())
+            .powi_scalar(2)
+            .mean_dim(1)
+            .reshape([batch]);
+        let logits = self
+            .classifier
+            .forward(discrepancy_features(z_t, z_s1, z_s2)); // [batch, 3]
         DetectorOutput {
             probabilities: softmax(logits, 1),
             d1,

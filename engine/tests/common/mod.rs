@@ -8,11 +8,15 @@ use std::path::PathBuf;
 use burn::tensor::{Device, Tensor, TensorData};
 
 pub fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
 }
 
 pub fn asset(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../assets")
+        .join(path)
 }
 
 /// Reads one f32 tensor of rank `D` from a safetensors file.
