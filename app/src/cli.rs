@@ -93,4 +93,7 @@ pub struct InitModelArgs {
     /// Output directory (must not exist or be empty).
     #[arg(long)]
     pub out: PathBuf,
+    /// Seed for the fresh networks' weights (same seed, same weights).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }

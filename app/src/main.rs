@@ -1,11 +1,8 @@
-//! `forgelens`: the command line over the ForgeLens libraries. Parses flags, dispatches to a
-//! subcommand, and turns errors into messages and exit codes (0 ok, 1 failure, 2 usage).
-
-mod cli;
-mod commands;
-mod model_location;
+//! `forgelens`: parses flags and hands over to the library; turns errors into messages and
+//! exit codes (0 ok, 1 failure, 2 usage).
 
 use clap::Parser;
+use forgelens_app::{cli, commands};
 
 fn main() -> std::process::ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();

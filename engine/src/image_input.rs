@@ -71,9 +71,12 @@ pub enum ImageInputError {
 pub struct DecodedImage {
     pub rgb: RgbImage,
     pub info: InputInfo,
+    /// Time spent reading and decoding.
+    pub decode_ms: f64,
 }
 
 pub fn read_image_file(path: &Path, limits: &ImageLimits) -> Result<DecodedImage, ImageInputError> {
+    let start = std::time::Instant::now();
     let name = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|source| ImageInputError::Read {
         path: name.clone(),
@@ -91,7 +94,9 @@ pub fn read_image_file(path: &Path, limits: &ImageLimits) -> Result<DecodedImage
         source,
     })?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    decode_image(&bytes, file_name.as_deref().unwrap_or(&name), limits)
+    let mut image = decode_image(&bytes, file_name.as_deref().unwrap_or(&name), limits)?;
+    image.decode_ms = start.elapsed().as_secs_f64() * 1000.0;
+    Ok(image)
 }
 
 pub fn decode_image(
@@ -99,6 +104,7 @@ pub fn decode_image(
     name: &str,
     limits: &ImageLimits,
 ) -> Result<DecodedImage, ImageInputError> {
+    let start = std::time::Instant::now();
     let name_owned = || name.to_string();
     if bytes.is_empty() {
         return Err(ImageInputError::Empty { name: name_owned() });
@@ -172,5 +178,6 @@ pub fn decode_image(
             colour,
         },
         rgb,
+        decode_ms: start.elapsed().as_secs_f64() * 1000.0,
     })
 }

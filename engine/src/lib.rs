@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod analyzer;
 pub mod detector;
 pub mod device;
+pub mod export;
 pub mod extractor;
 pub mod files;
 pub mod fusion;
@@ -14,6 +15,7 @@ pub mod image_input;
 pub mod model;
 pub mod nn;
 pub mod progress;
+pub mod regions;
 pub mod render;
 pub mod tiling;
 

@@ -21,7 +21,8 @@ fn image(name: &str) -> PathBuf {
 fn tiny_analyzer(dir: &tempfile::TempDir) -> Analyzer {
     let out = dir.path().join("tiny-model");
     let device = select_device(DeviceChoice::Cpu).expect("cpu");
-    let loaded = init_model_dir(&Preset::Tiny.config(), None, &out, &device.device).expect("init");
+    let loaded =
+        init_model_dir(&Preset::Tiny.config(), None, &out, &device.device, 0).expect("init");
     assert!(!loaded.card.trained);
     Analyzer::new(loaded, device, AnalyzerOptions::default())
 }
@@ -162,7 +163,7 @@ fn checkpoints_must_match_their_config() {
     let dir = tempfile::tempdir().expect("tempdir");
     let device = Device::flex();
     let out = dir.path().join("m");
-    init_model_dir(&Preset::Tiny.config(), None, &out, &device).expect("init");
+    init_model_dir(&Preset::Tiny.config(), None, &out, &device, 0).expect("init");
     let config_path = out.join("model.json");
     let original = std::fs::read_to_string(&config_path).expect("config");
 
@@ -183,7 +184,7 @@ fn checkpoints_must_match_their_config() {
 
     // Writing over a non-empty directory is refused and leaves it as it was.
     std::fs::write(&config_path, &original).expect("restore");
-    let e = init_model_dir(&Preset::Tiny.config(), None, &out, &device).expect_err("exists");
+    let e = init_model_dir(&Preset::Tiny.config(), None, &out, &device, 0).expect_err("exists");
     assert!(matches!(e, ModelDirError::Exists { .. }));
     assert_eq!(
         std::fs::read_to_string(&config_path).expect("config"),

@@ -3,15 +3,16 @@
 //! JSON array on stdout with `--json`. Exit code 1 if any image failed.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use forgelens_engine::analysis::AnalysisSummary;
-use forgelens_engine::files::{write_atomic, write_png};
+use forgelens_engine::export::write_analysis_files;
 use forgelens_engine::image_input::{ImageLimits, read_image_file};
-use forgelens_engine::render::{Colormap, map_to_gray, overlay};
-use forgelens_engine::{Analysis, Analyzer, AnalyzerOptions, select_device};
+use forgelens_engine::progress::{CancelToken, no_progress};
+use forgelens_engine::render::Colormap;
+use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -59,12 +60,21 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     let mut failed = false;
     for path in &args.images {
         bar.set_message(path.display().to_string());
-        let result = analyzer
-            .analyze_file(path)
+        let result = read_image_file(path, &options.limits)
             .map_err(anyhow::Error::from)
-            .and_then(|analysis| {
+            .and_then(|image| {
+                let analysis =
+                    analyzer.analyze_image(&image, &no_progress(), &CancelToken::new())?;
                 let stem = unique_stem(path, &mut stems);
-                write_outputs(&analysis, path, &args.out, &stem, &options.limits)?;
+                write_analysis_files(
+                    &analysis,
+                    &image.rgb,
+                    &args.out,
+                    &stem,
+                    Colormap::Inferno,
+                    0.5,
+                )
+                .with_context(|| format!("writing results to {}", args.out.display()))?;
                 Ok(analysis)
             });
         match result {
@@ -119,25 +129,4 @@ fn unique_stem(path: &Path, seen: &mut HashSet<String>) -> String {
         n += 1;
     }
     stem
-}
-
-fn write_outputs(
-    analysis: &Analysis,
-    image_path: &Path,
-    out: &Path,
-    stem: &str,
-    limits: &ImageLimits,
-) -> Result<()> {
-    let file = |suffix: &str| -> PathBuf { out.join(format!("{stem}.{suffix}")) };
-    let image = read_image_file(image_path, limits)?.rgb;
-    for (name, map) in analysis.maps.iter() {
-        write_png(&file(&format!("{name}.png")), &map_to_gray(map))?;
-        write_png(
-            &file(&format!("{name}-overlay.png")),
-            &overlay(&image, map, Colormap::Inferno, 0.5),
-        )?;
-    }
-    let json = serde_json::to_string_pretty(&analysis.summary())?;
-    write_atomic(&file("analysis.json"), json.as_bytes())?;
-    Ok(())
 }

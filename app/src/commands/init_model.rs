@@ -36,6 +36,7 @@ pub fn run(args: InitModelArgs) -> Result<ExitCode> {
         args.extractor_weights.as_deref(),
         &args.out,
         &device.device,
+        args.seed,
     )
     .with_context(|| format!("writing the model directory {}", args.out.display()))?;
     eprintln!(

@@ -6,10 +6,8 @@ mod init_model;
 
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::CommandFactory;
-
 use crate::cli::{Cli, Command};
+use anyhow::Result;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
@@ -17,8 +15,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Info(args)) => info::run(args),
         Some(Command::InitModel(args)) => init_model::run(args),
         None => {
-            // The desktop app is not built yet; until it is, show what the command line does.
-            Cli::command().print_help()?;
+            crate::gui::run(None)?;
             Ok(ExitCode::SUCCESS)
         }
     }

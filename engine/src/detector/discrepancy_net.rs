@@ -5,8 +5,8 @@
 
 use burn::config::Config;
 use burn::module::{Module, Param};
-use burn::nn::{LayerNorm, LayerNormConfig, Linear, LinearConfig};
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::tensor::{Device, Tensor};
 
 use crate::nn::{TransformerBlock, TransformerBlockConfig};
 
@@ -53,11 +53,11 @@ impl DiscrepancyNetConfig {
             TransformerBlockConfig::new(self.width, self.heads, self.width * self.mlp_ratio);
         DiscrepancyNet {
             input_proj: LinearConfig::new(self.input_width, self.width).init(device),
-            class_token: Param::from_tensor(Tensor::random(
-                [self.width],
-                Distribution::Normal(0.0, 0.02),
-                device,
-            )),
+            class_token: Initializer::Normal {
+                mean: 0.0,
+                std: 0.02,
+            }
+            .init([self.width], device),
             blocks: (0..self.depth).map(|_| block.init(device)).collect(),
             norm: LayerNormConfig::new(self.width).init(device),
             projection: LinearConfig::new(self.width, self.z_width).init(device),

@@ -8,7 +8,7 @@
 use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::{Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig};
+use burn::nn::{Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig};
 use burn::tensor::{Device, Int, Tensor};
 
 use crate::nn::{Activation, TransformerBlock, TransformerBlockConfig};
@@ -62,11 +62,11 @@ impl ClipVisionConfig {
         };
         ClipVisionTransformer {
             embeddings: ClipVisionEmbeddings {
-                class_embedding: Param::from_tensor(Tensor::random(
-                    [self.hidden_size],
-                    burn::tensor::Distribution::Normal(0.0, 0.02),
-                    device,
-                )),
+                class_embedding: Initializer::Normal {
+                    mean: 0.0,
+                    std: 0.02,
+                }
+                .init([self.hidden_size], device),
                 patch_embedding: Conv2dConfig::new(
                     [3, self.hidden_size],
                     [self.patch_size, self.patch_size],

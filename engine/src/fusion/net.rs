@@ -9,12 +9,13 @@ use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{
-    BatchNorm, BatchNormConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig, PaddingConfig2d,
+    BatchNorm, BatchNormConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
+    PaddingConfig2d,
 };
 use burn::tensor::activation::relu;
 use burn::tensor::module::max_pool2d;
 use burn::tensor::ops::MaxPoolOptions;
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::tensor::{Device, Tensor};
 
 use super::conv_block::{ConvBlock, ConvBlockConfig, EXPANSION};
 use super::coupling::{CouplingConfig, FcuDown, FcuUp};
@@ -149,11 +150,11 @@ impl FusionNetConfig {
             trans_patch_conv: Conv2dConfig::new([self.stem_channels, self.embed_dim], [4, 4])
                 .with_stride([4, 4])
                 .init(device),
-            cls_token: Param::from_tensor(Tensor::random(
-                [self.embed_dim],
-                Distribution::Normal(0.0, 0.02),
-                device,
-            )),
+            cls_token: Initializer::Normal {
+                mean: 0.0,
+                std: 0.02,
+            }
+            .init([self.embed_dim], device),
             trans_1: block.init(device),
             blocks,
             conv_cls_head: Conv2dConfig::new([stage1 * 4, self.num_classes], [3, 3])

@@ -76,15 +76,33 @@ pub struct LoadedModel {
     pub config: ModelConfig,
     pub card: ModelCard,
     pub model: ForgeLensModel,
-    /// SHA-256 of `model.bpk`.
+    /// SHA-256 of the `model.bpk` file, for checking that exact file.
     pub weights_sha256: String,
+    /// SHA-256 over the tensors' names and values only (the file also holds random
+    /// parameter ids, so equal weights can make different files).
+    pub content_sha256: String,
 }
 
 impl LoadedModel {
-    /// `name-<first 12 hex digits of the weights' SHA-256>`.
+    /// `name-<first 12 hex digits of the content hash>`: equal weights, equal id.
     pub fn id(&self) -> String {
-        format!("{}-{}", self.config.name, &self.weights_sha256[..12])
+        format!("{}-{}", self.config.name, &self.content_sha256[..12])
     }
+}
+
+/// SHA-256 over every tensor's name, shape, dtype and bytes, in name order.
+fn content_sha256(reader: &Reader) -> Result<String, burn_store::burn_pack::Error> {
+    let mut names: Vec<&str> = reader.tensor_names();
+    names.sort_unstable();
+    let mut hasher = Sha256::new();
+    for name in names {
+        let data = reader.tensor_data(name)?;
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((data.len() as u64).to_le_bytes());
+        hasher.update(&data);
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -122,6 +140,11 @@ pub fn load_model_dir(dir: &Path, device: &Device) -> Result<LoadedModel, ModelD
     let weights_sha256 = sha256_hex(&bytes);
     let bytes = burn_store::burn_pack::Bytes::from_bytes_vec(bytes);
     let reader = Reader::from_bytes(bytes.clone()).map_err(|e| ModelDirError::Invalid {
+        path: weights_path.clone(),
+        what: "burnpack file",
+        message: e.to_string(),
+    })?;
+    let content_sha256 = content_sha256(&reader).map_err(|e| ModelDirError::Invalid {
         path: weights_path.clone(),
         what: "burnpack file",
         message: e.to_string(),
@@ -185,6 +208,7 @@ pub fn load_model_dir(dir: &Path, device: &Device) -> Result<LoadedModel, ModelD
         card,
         model,
         weights_sha256,
+        content_sha256,
     })
 }
 
@@ -253,15 +277,19 @@ fn write_files(
 
 /// Fresh networks with pretrained extractor weights: the bundled MobileNetV2, or a
 /// user-provided CLIP `.safetensors` file. Writes the directory and loads it back.
+/// The same `seed` gives the same weights, as long as no other thread draws random
+/// numbers on the backend meanwhile (Burn's generator is per backend, not per call).
 pub fn init_model_dir(
     config: &ModelConfig,
     extractor_weights: Option<&Path>,
     out: &Path,
     device: &Device,
+    seed: u64,
 ) -> Result<LoadedModel, ModelDirError> {
     if let (ExtractorConfig::Clip { name, .. }, None) = (&config.extractor, extractor_weights) {
         return Err(ModelDirError::ExtractorWeightsNeeded(name.clone()));
     }
+    device.seed(seed);
     let mut model = config.init(device);
     let provenance;
     model.extractor = match (&config.extractor, extractor_weights) {

@@ -1,0 +1,157 @@
+//! What is on screen for one analysis: display-resolution copies of the image and maps
+//! (at most `MAX_DISPLAY_SIDE` a side, so sliders stay instant on large photographs), the
+//! textures drawn from them, and the region lists. Textures and regions are rebuilt only
+//! when a setting they depend on changes; the model never runs again.
+
+use std::path::PathBuf;
+
+use egui::{ColorImage, TextureHandle, TextureOptions};
+use forgelens_engine::Analysis;
+use forgelens_engine::analysis::Heatmap;
+use forgelens_engine::regions::{Region, regions};
+use forgelens_engine::render::{Colormap, binary_mask, overlay};
+use forgelens_engine::tiling::resize_map;
+use image::{RgbImage, imageops};
+
+use super::state::State;
+
+pub const MAX_DISPLAY_SIDE: u32 = 1024;
+
+/// Settings a map texture depends on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct MapLook {
+    colormap: Colormap,
+    opacity: f32,
+    threshold: f32,
+    binary_mask: bool,
+    show_overlay: bool,
+}
+
+pub struct Displayed {
+    pub path: PathBuf,
+    pub analysis: Analysis,
+    /// The decoded input at full resolution (for export).
+    pub full_image: RgbImage,
+    pub image: RgbImage,
+    pub maps: [Heatmap; 3],
+    image_texture: Option<TextureHandle>,
+    map_textures: [Option<(MapLook, TextureHandle)>; 3],
+    regions: [Option<(f32, Vec<Region>)>; 3],
+}
+
+fn to_color_image(image: &RgbImage) -> ColorImage {
+    ColorImage::from_rgb(
+        [image.width() as usize, image.height() as usize],
+        image.as_raw(),
+    )
+}
+
+impl Displayed {
+    pub fn new(path: PathBuf, analysis: Analysis, full_image: RgbImage) -> Self {
+        let (w, h) = full_image.dimensions();
+        let scale = (f64::from(MAX_DISPLAY_SIDE) / f64::from(w.max(h))).min(1.0);
+        let (dw, dh) = (
+            ((f64::from(w) * scale).round() as u32).max(1),
+            ((f64::from(h) * scale).round() as u32).max(1),
+        );
+        let image = if scale < 1.0 {
+            imageops::resize(&full_image, dw, dh, imageops::FilterType::Triangle)
+        } else {
+            full_image.clone()
+        };
+        let maps = [
+            &analysis.maps.cam,
+            &analysis.maps.attention,
+            &analysis.maps.fused,
+        ]
+        .map(|m| Heatmap {
+            width: dw,
+            height: dh,
+            values: resize_map(m.values.clone(), m.width, m.height, dw, dh),
+        });
+        Self {
+            path,
+            analysis,
+            full_image,
+            image,
+            maps,
+            image_texture: None,
+            map_textures: [None, None, None],
+            regions: [None, None, None],
+        }
+    }
+
+    pub fn size(&self) -> [u32; 2] {
+        [self.image.width(), self.image.height()]
+    }
+
+    pub fn image_texture(&mut self, ctx: &egui::Context) -> TextureHandle {
+        self.image_texture
+            .get_or_insert_with(|| {
+                ctx.load_texture("image", to_color_image(&self.image), TextureOptions::LINEAR)
+            })
+            .clone()
+    }
+
+    pub fn map_texture(
+        &mut self,
+        ctx: &egui::Context,
+        index: usize,
+        state: &State,
+    ) -> TextureHandle {
+        let look = MapLook {
+            colormap: state.colormap,
+            opacity: if state.show_overlay {
+                state.opacity
+            } else {
+                1.0
+            },
+            threshold: state.thresholds[index],
+            binary_mask: state.binary_mask,
+            show_overlay: state.show_overlay,
+        };
+        if let Some((old, texture)) = &self.map_textures[index]
+            && *old == look
+        {
+            return texture.clone();
+        }
+        let map = &self.maps[index];
+        let picture = if look.binary_mask {
+            let mask = binary_mask(map, look.threshold);
+            if look.show_overlay {
+                // The image with the masked pixels tinted red.
+                RgbImage::from_fn(self.image.width(), self.image.height(), |x, y| {
+                    let p = self.image.get_pixel(x, y).0;
+                    let m = f32::from(mask.get_pixel(x, y).0[0]) / 255.0 * look.opacity;
+                    image::Rgb([
+                        (f32::from(p[0]) * (1.0 - m) + 255.0 * m) as u8,
+                        (f32::from(p[1]) * (1.0 - m)) as u8,
+                        (f32::from(p[2]) * (1.0 - m)) as u8,
+                    ])
+                })
+            } else {
+                image::DynamicImage::ImageLuma8(mask).into_rgb8()
+            }
+        } else {
+            overlay(&self.image, map, look.colormap, look.opacity)
+        };
+        let name = ["cam", "attention", "fused"][index];
+        let texture = ctx.load_texture(name, to_color_image(&picture), TextureOptions::LINEAR);
+        self.map_textures[index] = Some((look, texture.clone()));
+        texture
+    }
+
+    /// Regions of a map at its threshold (recomputed only when the threshold moves).
+    pub fn regions(&mut self, index: usize, threshold: f32) -> &[Region] {
+        let stale = !matches!(&self.regions[index], Some((t, _)) if *t == threshold);
+        if stale {
+            self.regions[index] = Some((threshold, regions(&self.maps[index], threshold)));
+        }
+        &self.regions[index].as_ref().expect("just computed").1
+    }
+
+    /// Scale from display pixels to input pixels.
+    pub fn display_to_input(&self) -> f32 {
+        self.analysis.input.width as f32 / self.image.width() as f32
+    }
+}

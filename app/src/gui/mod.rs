@@ -1,0 +1,34 @@
+//! The desktop app (eframe / egui). `ForgeLensApp` owns the persisted `State`, a worker
+//! thread that loads models and analyses images, and what is on screen; panels draw and
+//! return `Command`s that the app carries out after drawing.
+
+mod app;
+mod command;
+mod display;
+mod map_view;
+mod side_panel;
+mod state;
+mod top_bar;
+mod worker;
+
+pub use app::ForgeLensApp;
+pub use command::Command;
+pub use state::State;
+
+/// Opens the main window; returns when it is closed.
+pub fn run(state_override: Option<State>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("ForgeLens")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([640.0, 420.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "ForgeLens",
+        options,
+        Box::new(move |cc| Ok(Box::new(ForgeLensApp::new(cc, state_override)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

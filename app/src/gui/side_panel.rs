@@ -1,0 +1,169 @@
+//! The side panel: verdict and probabilities, what was analysed with what, the map
+//! settings (thresholds, opacity, colour map, mask) and the region list.
+
+use egui::{Color32, ProgressBar, RichText, Slider, Ui};
+use forgelens_engine::Label;
+use forgelens_engine::render::Colormap;
+
+use super::display::Displayed;
+use super::state::{Layout, State, ViewKind};
+
+/// The map whose regions are listed: the single view's map, else the fused map.
+pub fn region_map(layout: Layout) -> ViewKind {
+    match layout {
+        Layout::Single(kind) if kind != ViewKind::Image => kind,
+        _ => ViewKind::Fused,
+    }
+}
+
+fn verdict_ui(ui: &mut Ui, displayed: &Displayed) {
+    let a = &displayed.analysis;
+    let colour = match a.verdict.label {
+        Label::Real => Color32::from_rgb(80, 190, 110),
+        Label::Partial => Color32::from_rgb(240, 170, 40),
+        Label::Full => Color32::from_rgb(230, 80, 70),
+    };
+    ui.label(
+        RichText::new(format!("Verdict: {}", a.verdict.label.describe()))
+            .heading()
+            .color(colour),
+    );
+    if !a.model.trained {
+        ui.label(
+            RichText::new("Untrained model: this output is not evidence.")
+                .color(Color32::from_rgb(230, 80, 70))
+                .strong(),
+        );
+    } else if !a.verdict.maps_meaningful {
+        ui.label("The maps are shown for inspection; the verdict does not call for localisation.");
+    }
+    let p = a.probabilities;
+    for (name, value) in [("real", p.real), ("partial", p.partial), ("full", p.full)] {
+        ui.add(ProgressBar::new(value).text(format!("{name} {:.1}%", value * 100.0)));
+    }
+    egui::CollapsingHeader::new("Details")
+        .default_open(false)
+        .show(ui, |ui| {
+            let i = &a.input;
+            ui.label(format!("file: {}", displayed.path.display()));
+            ui.label(format!(
+                "{} x {} px, {} bytes, {} ({})",
+                i.width, i.height, i.byte_len, i.format, i.colour
+            ));
+            ui.label(format!("SHA-256: {}", i.sha256));
+            ui.label(format!(
+                "model: {} (extractor {})",
+                a.model.id, a.model.extractor
+            ));
+            ui.label(format!("device: {} ({})", a.device.backend, a.device.name));
+            ui.label(format!(
+                "{} tiles of {} px at {} x {}",
+                a.tiling.tiles, a.tiling.tile_size, a.tiling.work_width, a.tiling.work_height
+            ));
+            ui.label(format!(
+                "time: {:.0} ms (decode {:.0}, verdict {:.0}, maps {:.0})",
+                a.timings.total_ms, a.timings.decode_ms, a.timings.detect_ms, a.timings.localise_ms
+            ));
+            ui.label(format!(
+                "discrepancy d1 {:.4}, d2 {:.4}",
+                a.discrepancy[0], a.discrepancy[1]
+            ));
+        });
+}
+
+fn settings_ui(ui: &mut Ui, state: &mut State) {
+    for (i, kind) in ViewKind::MAPS.iter().enumerate() {
+        ui.add(
+            Slider::new(&mut state.thresholds[i], 0.0..=1.0)
+                .text(format!("{} threshold", kind.title())),
+        );
+    }
+    ui.add(Slider::new(&mut state.opacity, 0.0..=1.0).text("Overlay opacity"));
+    egui::ComboBox::from_label("Colour map")
+        .selected_text(format!("{:?}", state.colormap))
+        .show_ui(ui, |ui| {
+            for c in Colormap::ALL {
+                ui.selectable_value(&mut state.colormap, c, format!("{c:?}"));
+            }
+        });
+    ui.checkbox(&mut state.show_overlay, "Overlay on image (O)");
+    ui.checkbox(&mut state.binary_mask, "Binary mask");
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut state.layout, Layout::Grid, "Side by side");
+        let single = matches!(state.layout, Layout::Single(_));
+        if ui.radio(single, "Single view").clicked() && !single {
+            state.layout = Layout::Single(ViewKind::Fused);
+        }
+    });
+    if let Layout::Single(kind) = &mut state.layout {
+        egui::ComboBox::from_label("View")
+            .selected_text(kind.title())
+            .show_ui(ui, |ui| {
+                for k in ViewKind::ALL {
+                    ui.selectable_value(kind, k, k.title());
+                }
+            });
+    }
+}
+
+fn regions_ui(ui: &mut Ui, state: &State, displayed: &mut Displayed, selected: &mut Option<usize>) {
+    let kind = region_map(state.layout);
+    let index = kind.map_index().expect("a map view");
+    let threshold = state.thresholds[index];
+    let scale = displayed.display_to_input();
+    let regions = displayed.regions(index, threshold);
+    let total: f32 = regions.iter().map(|r| r.area_fraction).sum();
+    ui.label(
+        RichText::new(format!(
+            "Regions: {} ≥ {threshold:.2} — {} regions, {:.1}% of the image",
+            kind.title(),
+            regions.len(),
+            total * 100.0
+        ))
+        .strong(),
+    );
+    if selected.is_some_and(|s| s >= regions.len()) {
+        *selected = None;
+    }
+    egui::ScrollArea::vertical()
+        .max_height(260.0)
+        .show(ui, |ui| {
+            for (i, r) in regions.iter().enumerate().take(200) {
+                let [x0, y0, x1, y1] = r.bbox.map(|v| (v as f32 * scale).round() as u32);
+                let text = format!(
+                    "#{} {:.2}% ({} px) at {x0},{y0} size {}x{}",
+                    i + 1,
+                    r.area_fraction * 100.0,
+                    (r.pixels as f32 * scale * scale).round() as u64,
+                    x1 - x0 + 1,
+                    y1 - y0 + 1
+                );
+                if ui.selectable_label(*selected == Some(i), text).clicked() {
+                    *selected = if *selected == Some(i) { None } else { Some(i) };
+                }
+            }
+        });
+}
+
+pub fn side_panel_ui(
+    ui: &mut Ui,
+    state: &mut State,
+    displayed: Option<&mut Displayed>,
+    selected_region: &mut Option<usize>,
+) {
+    egui::ScrollArea::vertical().show(ui, |ui| match displayed {
+        Some(displayed) => {
+            verdict_ui(ui, displayed);
+            ui.separator();
+            settings_ui(ui, state);
+            ui.separator();
+            regions_ui(ui, state, displayed, selected_region);
+        }
+        None => {
+            ui.heading("No image");
+            ui.label("Open an image (Ctrl+O) or drop one on the window.");
+            ui.separator();
+            settings_ui(ui, state);
+        }
+    });
+}

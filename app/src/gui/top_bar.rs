@@ -1,0 +1,77 @@
+//! The menu bar: file, model and device, view.
+
+use egui::Ui;
+use forgelens_engine::DeviceChoice;
+use forgelens_engine::device::cuda_built;
+
+use super::command::Command;
+use super::state::State;
+
+pub fn top_bar_ui(ui: &mut Ui, state: &mut State, has_analysis: bool, commands: &mut Vec<Command>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui.button("Open image… (Ctrl+O)").clicked() {
+                commands.push(Command::OpenDialog);
+            }
+            ui.menu_button("Recent", |ui| {
+                if state.recent_files.is_empty() {
+                    ui.label("nothing yet");
+                }
+                for path in &state.recent_files {
+                    if ui.button(path.display().to_string()).clicked() {
+                        commands.push(Command::Open(path.clone()));
+                    }
+                }
+                if !state.recent_files.is_empty() && ui.button("Clear").clicked() {
+                    commands.push(Command::ClearRecent);
+                }
+            });
+            if ui
+                .add_enabled(has_analysis, egui::Button::new("Export… (Ctrl+E)"))
+                .clicked()
+            {
+                commands.push(Command::ExportDialog);
+            }
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        });
+        ui.menu_button("Model", |ui| {
+            if ui.button("Open model directory…").clicked() {
+                commands.push(Command::ModelDialog);
+            }
+            if ui.button("Create an untrained small model").clicked() {
+                commands.push(Command::CreateUntrainedModel);
+            }
+            ui.separator();
+            ui.label("Device");
+            for choice in [
+                DeviceChoice::Auto,
+                DeviceChoice::Cpu,
+                DeviceChoice::Wgpu,
+                DeviceChoice::Cuda,
+            ] {
+                let enabled = choice != DeviceChoice::Cuda || cuda_built();
+                let selected = state.device == choice;
+                if ui
+                    .add_enabled(
+                        enabled,
+                        egui::Button::selectable(selected, choice.to_string()),
+                    )
+                    .clicked()
+                    && !selected
+                {
+                    commands.push(Command::SetDevice(choice));
+                }
+            }
+        });
+        ui.menu_button("View", |ui| {
+            if ui.checkbox(&mut state.dark_mode, "Dark theme").changed() {
+                ui.close();
+            }
+            ui.checkbox(&mut state.show_overlay, "Overlay on image (O)");
+            ui.checkbox(&mut state.binary_mask, "Binary mask");
+        });
+    });
+}

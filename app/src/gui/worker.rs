@@ -1,0 +1,180 @@
+//! The worker thread: it owns the model (`Analyzer`), takes requests over a channel, sends
+//! replies back and wakes the UI with `request_repaint`, so the UI never waits on the model.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use forgelens_engine::image_input::read_image_file;
+use forgelens_engine::model::{Preset, init_model_dir};
+use forgelens_engine::progress::{CancelToken, Progress};
+use forgelens_engine::{Analysis, Analyzer, AnalyzerOptions, DeviceChoice, select_device};
+use image::RgbImage;
+
+pub enum Request {
+    LoadModel {
+        dir: PathBuf,
+        device: DeviceChoice,
+    },
+    /// Write an untrained `small` model to `out`, then load it.
+    InitModel {
+        out: PathBuf,
+        device: DeviceChoice,
+    },
+    Analyze {
+        path: PathBuf,
+        cancel: CancelToken,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelSummary {
+    pub dir: PathBuf,
+    pub id: String,
+    pub trained: bool,
+    pub card: String,
+    pub device: String,
+    pub device_reason: String,
+}
+
+pub enum Reply {
+    ModelLoaded(ModelSummary),
+    ModelFailed(String),
+    Progress {
+        path: PathBuf,
+        progress: Progress,
+    },
+    Analysed {
+        path: PathBuf,
+        analysis: Box<Analysis>,
+        image: RgbImage,
+    },
+    Failed {
+        path: PathBuf,
+        error: String,
+    },
+    Cancelled {
+        path: PathBuf,
+    },
+}
+
+pub struct Worker {
+    requests: Sender<Request>,
+    replies: Receiver<Reply>,
+}
+
+impl Worker {
+    pub fn spawn(ctx: egui::Context) -> Self {
+        let (requests, inbox) = channel::<Request>();
+        let (outbox, replies) = channel::<Reply>();
+        std::thread::Builder::new()
+            .name("forgelens-worker".into())
+            .spawn(move || serve(inbox, outbox, ctx))
+            .expect("spawning the worker thread");
+        Self { requests, replies }
+    }
+
+    pub fn send(&self, request: Request) {
+        // The worker only stops when the app drops its sender.
+        let _ = self.requests.send(request);
+    }
+
+    pub fn try_recv(&self) -> Option<Reply> {
+        self.replies.try_recv().ok()
+    }
+}
+
+fn load(dir: &std::path::Path, device: DeviceChoice) -> Result<Analyzer, String> {
+    let device = select_device(device).map_err(|e| e.to_string())?;
+    Analyzer::from_dir(dir, device, AnalyzerOptions::default()).map_err(|e| e.to_string())
+}
+
+fn summary(analyzer: &Analyzer) -> ModelSummary {
+    let model = analyzer.model();
+    ModelSummary {
+        dir: model.dir.clone(),
+        id: model.id(),
+        trained: model.card.trained,
+        card: model.card.summary(),
+        device: format!("{} ({})", analyzer.device().backend, analyzer.device().name),
+        device_reason: analyzer.device().reason.clone(),
+    }
+}
+
+fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
+    let mut analyzer: Option<Analyzer> = None;
+    let send = |reply: Reply| {
+        let _ = outbox.send(reply);
+        ctx.request_repaint();
+    };
+    while let Ok(request) = inbox.recv() {
+        match request {
+            Request::LoadModel { dir, device } => match load(&dir, device) {
+                Ok(a) => {
+                    send(Reply::ModelLoaded(summary(&a)));
+                    analyzer = Some(a);
+                }
+                Err(e) => send(Reply::ModelFailed(format!("{}: {e}", dir.display()))),
+            },
+            Request::InitModel { out, device } => {
+                let result = select_device(DeviceChoice::Cpu)
+                    .map_err(|e| e.to_string())
+                    .and_then(|cpu| {
+                        init_model_dir(&Preset::Small.config(), None, &out, &cpu.device, 0)
+                            .map_err(|e| e.to_string())
+                    })
+                    .and_then(|_| load(&out, device));
+                match result {
+                    Ok(a) => {
+                        send(Reply::ModelLoaded(summary(&a)));
+                        analyzer = Some(a);
+                    }
+                    Err(e) => send(Reply::ModelFailed(e)),
+                }
+            }
+            Request::Analyze { path, cancel } => {
+                let Some(a) = &analyzer else {
+                    send(Reply::Failed {
+                        path,
+                        error: "no model is loaded: choose one in the Model menu".into(),
+                    });
+                    continue;
+                };
+                if cancel.is_cancelled() {
+                    send(Reply::Cancelled { path });
+                    continue;
+                }
+                let image = match read_image_file(&path, &a.options().limits) {
+                    Ok(image) => image,
+                    Err(e) => {
+                        send(Reply::Failed {
+                            path,
+                            error: e.to_string(),
+                        });
+                        continue;
+                    }
+                };
+                let report = |progress: Progress| {
+                    let _ = outbox.send(Reply::Progress {
+                        path: path.clone(),
+                        progress,
+                    });
+                    ctx.request_repaint();
+                };
+                match a.analyze_image(&image, &report, &cancel) {
+                    Ok(analysis) => send(Reply::Analysed {
+                        path,
+                        analysis: Box::new(analysis),
+                        image: image.rgb,
+                    }),
+                    Err(forgelens_engine::AnalyzeError::Cancelled) => {
+                        send(Reply::Cancelled { path })
+                    }
+                    Err(e) => send(Reply::Failed {
+                        path,
+                        error: e.to_string(),
+                    }),
+                }
+            }
+        }
+    }
+}
