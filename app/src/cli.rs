@@ -10,11 +10,22 @@ use forgelens_engine::model::Preset;
 #[command(
     name = "forgelens",
     version,
-    about = "Is this image real, partially manipulated or fully generated, and where?"
+    about = "Is this image real, partially manipulated or fully generated, and where?",
+    long_about = "Is this image real, partially manipulated or fully generated, and where? \
+                  Without a subcommand, opens the desktop app (on IMAGE, if given).",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Image to open in the app.
+    pub image: Option<PathBuf>,
+    /// Model directory for the app (default: the last one used, else the bundled model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Device for the app (default: the last one used, else auto).
+    #[arg(long, value_parser = parse_device)]
+    pub device: Option<DeviceChoice>,
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Info(args)) => info::run(args),
         Some(Command::InitModel(args)) => init_model::run(args),
         None => {
-            crate::gui::run(None)?;
+            crate::gui::run(crate::gui::Launch {
+                image: cli.image,
+                model: cli.model,
+                device: cli.device,
+                state: None,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -11,6 +11,7 @@ use forgelens_engine::progress::{CancelToken, Progress};
 
 use super::command::Command;
 use super::display::Displayed;
+use super::frame_stats::FrameStats;
 use super::map_view::{ViewTransform, view_ui};
 use super::side_panel::{region_map, side_panel_ui};
 use super::state::{Layout, State, ViewKind};
@@ -57,6 +58,7 @@ pub struct ForgeLensApp {
     tasks_tx: Sender<TaskDone>,
     tasks_rx: Receiver<TaskDone>,
     ctx: egui::Context,
+    frames: FrameStats,
 }
 
 impl ForgeLensApp {
@@ -82,8 +84,29 @@ impl ForgeLensApp {
             tasks_tx,
             tasks_rx,
             ctx,
+            frames: FrameStats::default(),
         };
         app.load_model();
+        app
+    }
+
+    /// `new`, then the command line's model, device and image.
+    pub fn launch(cc: &eframe::CreationContext<'_>, launch: super::Launch) -> Self {
+        let mut state = launch.state.unwrap_or_else(|| {
+            cc.storage
+                .and_then(|s| eframe::get_value::<State>(s, eframe::APP_KEY))
+                .unwrap_or_default()
+        });
+        if launch.model.is_some() {
+            state.model_dir = launch.model;
+        }
+        if let Some(device) = launch.device {
+            state.device = device;
+        }
+        let mut app = Self::new(cc, Some(state));
+        if let Some(image) = launch.image {
+            app.execute(Command::Open(image));
+        }
         app
     }
 
@@ -455,6 +478,7 @@ impl eframe::App for ForgeLensApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let started = std::time::Instant::now();
         let mut commands = Vec::new();
         egui::Panel::top("top_bar").show(ui, |ui| {
             top_bar_ui(ui, &mut self.state, self.displayed.is_some(), &mut commands);
@@ -488,6 +512,9 @@ impl eframe::App for ForgeLensApp {
         for command in commands {
             self.execute(command);
         }
+        let busy = self.job.is_some();
+        self.frames
+            .record(started.elapsed().as_secs_f64() * 1000.0, busy);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

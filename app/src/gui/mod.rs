@@ -5,18 +5,34 @@
 mod app;
 mod command;
 mod display;
+mod frame_stats;
 mod map_view;
 mod side_panel;
 mod state;
 mod top_bar;
 mod worker;
 
+use std::path::PathBuf;
+
 pub use app::ForgeLensApp;
 pub use command::Command;
 pub use state::State;
 
+use forgelens_engine::DeviceChoice;
+
+/// How the app starts: what the command line asked for on top of the persisted state.
+#[derive(Debug, Default)]
+pub struct Launch {
+    pub image: Option<PathBuf>,
+    pub model: Option<PathBuf>,
+    pub device: Option<DeviceChoice>,
+    /// Replaces the persisted state (tests).
+    pub state: Option<State>,
+}
+
 /// Opens the main window; returns when it is closed.
-pub fn run(state_override: Option<State>) -> anyhow::Result<()> {
+pub fn run(launch: Launch) -> anyhow::Result<()> {
+    frame_stats::mark_launch();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("ForgeLens")
@@ -28,7 +44,7 @@ pub fn run(state_override: Option<State>) -> anyhow::Result<()> {
     eframe::run_native(
         "ForgeLens",
         options,
-        Box::new(move |cc| Ok(Box::new(ForgeLensApp::new(cc, state_override)))),
+        Box::new(move |cc| Ok(Box::new(ForgeLensApp::launch(cc, launch)))),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }
