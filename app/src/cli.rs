@@ -20,6 +20,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Image to open in the app.
     pub image: Option<PathBuf>,
+    /// Open the app on the batch table of every image in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub batch: Option<PathBuf>,
     /// Model directory for the app (default: the last one used, else the bundled model).
     #[arg(long)]
     pub model: Option<PathBuf>,

@@ -81,6 +81,16 @@ fn opening_an_image_shows_the_verdict_and_maps() {
             .is_some()
     );
     harness.snapshot("main_view_chelsea");
+
+    harness.state_mut().execute(Command::ShowModelCard);
+    harness.run_steps(3);
+    harness.get_by_label("Model card");
+    assert!(
+        harness
+            .query_all_by_label_contains("Freshly initialised `tiny` networks")
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
@@ -145,4 +155,63 @@ fn missing_model_offers_to_create_one() {
     settle(&mut harness);
     harness.get_by_label_contains("cannot load the model");
     harness.get_by_label("Create an untrained small model");
+}
+
+#[test]
+fn batch_lists_every_image_with_errors_as_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("evidence");
+    std::fs::create_dir(&folder).expect("folder");
+    for (from, to) in [
+        ("assets/samples/chelsea.png", "a-chelsea.png"),
+        ("tests/fixtures/images/rgba.png", "b-rgba.png"),
+        ("tests/fixtures/images/truncated.png", "c-broken.png"),
+    ] {
+        std::fs::copy(repo(from), folder.join(to)).expect("copy");
+    }
+    std::fs::write(folder.join("notes.txt"), "not an image").expect("write");
+    let mut harness = harness(tiny_model(dir.path()));
+    settle(&mut harness);
+    harness.state_mut().execute(Command::Batch(folder.clone()));
+    settle(&mut harness);
+    let batch = harness.state().batch.as_ref().expect("a batch");
+    assert_eq!(batch.total, 3, "only image files are listed");
+    assert_eq!(batch.rows.len(), 3);
+    assert_eq!(batch.rows.iter().filter(|r| r.result.is_err()).count(), 1);
+    harness.get_by_label("a-chelsea.png");
+    harness.get_by_label("b-rgba.png");
+    harness.get_by_label("c-broken.png");
+    assert!(
+        harness
+            .query_all_by_label_contains("cannot decode")
+            .next()
+            .is_some()
+    );
+
+    // Sorting by a column and saving as CSV.
+    harness.get_by_label("Partial").click();
+    harness.run_steps(2);
+    let csv_path = dir.path().join("batch.csv");
+    harness
+        .state_mut()
+        .execute(Command::SaveBatchCsv(csv_path.clone()));
+    let csv = std::fs::read_to_string(&csv_path).expect("csv written");
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.starts_with("file,verdict,real,partial,full"));
+    assert!(
+        csv.lines()
+            .last()
+            .is_some_and(|l| l.contains("c-broken.png") && l.contains("error")),
+        "errors sort last: {csv}"
+    );
+
+    // A row opens the single-image view.
+    harness
+        .query_all_by_label("Open")
+        .next()
+        .expect("an Open button")
+        .click();
+    settle(&mut harness);
+    assert_eq!(harness.state().mode, forgelens_app::gui::Mode::Image);
+    assert!(harness.state().verdict().is_some());
 }

@@ -17,6 +17,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => {
             crate::gui::run(crate::gui::Launch {
                 image: cli.image,
+                batch: cli.batch,
                 model: cli.model,
                 device: cli.device,
                 state: None,

@@ -7,9 +7,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 use forgelens_engine::export::write_analysis_files;
+use forgelens_engine::files::write_atomic;
 use forgelens_engine::progress::{CancelToken, Progress};
 
-use super::command::Command;
+use super::batch::{Batch, BatchRow, image_files};
+use super::command::{Command, Mode};
 use super::display::Displayed;
 use super::frame_stats::FrameStats;
 use super::map_view::{ViewTransform, view_ui};
@@ -42,6 +44,7 @@ struct Job {
 enum TaskDone {
     Command(Command),
     Exported(Result<Vec<PathBuf>, String>),
+    Saved(Result<PathBuf, String>),
 }
 
 pub struct ForgeLensApp {
@@ -59,6 +62,9 @@ pub struct ForgeLensApp {
     tasks_rx: Receiver<TaskDone>,
     ctx: egui::Context,
     frames: FrameStats,
+    pub mode: Mode,
+    pub batch: Option<Batch>,
+    show_model_card: bool,
 }
 
 impl ForgeLensApp {
@@ -85,6 +91,9 @@ impl ForgeLensApp {
             tasks_rx,
             ctx,
             frames: FrameStats::default(),
+            mode: Mode::Image,
+            batch: None,
+            show_model_card: false,
         };
         app.load_model();
         app
@@ -107,6 +116,9 @@ impl ForgeLensApp {
         if let Some(image) = launch.image {
             app.execute(Command::Open(image));
         }
+        if let Some(dir) = launch.batch {
+            app.execute(Command::Batch(dir));
+        }
         app
     }
 
@@ -124,7 +136,9 @@ impl ForgeLensApp {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.job.is_some() || matches!(self.model, ModelStatus::Loading)
+        self.job.is_some()
+            || matches!(self.model, ModelStatus::Loading)
+            || self.batch.as_ref().is_some_and(|b| !b.done())
     }
 
     /// The verdict line on screen, if an analysis is shown.
@@ -183,6 +197,7 @@ impl ForgeLensApp {
                     progress: None,
                 });
                 self.worker.send(Request::Analyze { path, cancel });
+                self.mode = Mode::Image;
             }
             Command::OpenSibling(step) => {
                 if let Some(next) = self.displayed.as_ref().and_then(|d| sibling(&d.path, step)) {
@@ -263,6 +278,63 @@ impl ForgeLensApp {
                 self.load_model();
             }
             Command::ClearRecent => self.state.recent_files.clear(),
+            Command::BatchDialog => self.spawn_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Analyse every image in a folder")
+                    .pick_folder()
+                    .map(Command::Batch)
+            }),
+            Command::Batch(dir) => {
+                if let Some(old) = &self.batch {
+                    old.cancel.cancel();
+                }
+                match image_files(&dir, &IMAGE_EXTENSIONS) {
+                    Ok(files) => {
+                        let batch = Batch::new(dir, files.len());
+                        for path in files {
+                            self.worker.send(Request::Summarize {
+                                path,
+                                cancel: batch.cancel.clone(),
+                            });
+                        }
+                        self.batch = Some(batch);
+                        self.mode = Mode::Batch;
+                    }
+                    Err(e) => {
+                        self.error = Some(format!("cannot read the folder {}: {e}", dir.display()))
+                    }
+                }
+            }
+            Command::CancelBatch => {
+                if let Some(batch) = &self.batch {
+                    batch.cancel.cancel();
+                }
+            }
+            Command::SaveBatchCsvDialog => {
+                let dir = self.batch.as_ref().map(|b| b.dir.clone());
+                self.spawn_dialog(move || {
+                    let mut dialog = rfd::FileDialog::new()
+                        .set_title("Save the batch table")
+                        .set_file_name("forgelens-batch.csv")
+                        .add_filter("CSV", &["csv"]);
+                    if let Some(dir) = dir {
+                        dialog = dialog.set_directory(dir);
+                    }
+                    dialog.save_file().map(Command::SaveBatchCsv)
+                });
+            }
+            Command::SaveBatchCsv(path) => {
+                let Some(batch) = &self.batch else { return };
+                let result = batch
+                    .to_csv()
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| write_atomic(&path, &bytes).map_err(|e| e.to_string()))
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("cannot save {}: {e}", path.display()));
+                let _ = self.tasks_tx.send(TaskDone::Saved(result));
+            }
+            Command::ShowView(mode) => self.mode = mode,
+            Command::ShowModelCard => self.show_model_card = true,
         }
     }
 
@@ -301,6 +373,13 @@ impl ForgeLensApp {
                     self.status = String::new();
                     self.error = Some(error);
                 }
+                Reply::BatchRow { path, result } => {
+                    if let Some(batch) = &mut self.batch
+                        && !batch.cancel.is_cancelled()
+                    {
+                        batch.rows.push(BatchRow { path, result });
+                    }
+                }
                 Reply::Cancelled { path } => {
                     if self.job.as_ref().is_some_and(|j| j.path == path) {
                         self.job = None;
@@ -315,7 +394,8 @@ impl ForgeLensApp {
                 TaskDone::Exported(Ok(files)) => {
                     self.status = format!("exported {} files", files.len());
                 }
-                TaskDone::Exported(Err(e)) => self.error = Some(e),
+                TaskDone::Exported(Err(e)) | TaskDone::Saved(Err(e)) => self.error = Some(e),
+                TaskDone::Saved(Ok(path)) => self.status = format!("saved {}", path.display()),
             }
         }
     }
@@ -386,6 +466,19 @@ impl ForgeLensApp {
                 }
             }
             ui.separator();
+            if let Some(batch) = self.batch.as_ref().filter(|b| !b.done()) {
+                let fraction = batch.rows.len() as f32 / batch.total.max(1) as f32;
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(160.0)
+                        .show_percentage(),
+                );
+                ui.label(format!("batch: {} of {}", batch.rows.len(), batch.total));
+                if ui.button("Cancel batch").clicked() {
+                    commands.push(Command::CancelBatch);
+                }
+                ui.separator();
+            }
             if let Some(job) = &self.job {
                 let fraction = job
                     .progress
@@ -481,7 +574,13 @@ impl eframe::App for ForgeLensApp {
         let started = std::time::Instant::now();
         let mut commands = Vec::new();
         egui::Panel::top("top_bar").show(ui, |ui| {
-            top_bar_ui(ui, &mut self.state, self.displayed.is_some(), &mut commands);
+            top_bar_ui(
+                ui,
+                &mut self.state,
+                self.displayed.is_some(),
+                self.batch.is_some().then_some(self.mode),
+                &mut commands,
+            );
         });
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui, &mut commands));
         if let Some(error) = self.error.clone() {
@@ -508,9 +607,31 @@ impl eframe::App for ForgeLensApp {
                     &mut self.selected_region,
                 );
             });
-        egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| match (self.mode, self.batch.as_mut()) {
+            (Mode::Batch, Some(batch)) => batch.ui(ui, &mut commands),
+            _ => self.views_ui(ui),
+        });
         for command in commands {
             self.execute(command);
+        }
+        if self.show_model_card {
+            let text = match &self.model {
+                ModelStatus::Ready(m) => format!(
+                    "{}\n\ndirectory: {}\ndevice: {}\n{}",
+                    m.card,
+                    m.dir.display(),
+                    m.device,
+                    m.device_reason
+                ),
+                ModelStatus::Loading => "loading…".to_string(),
+                ModelStatus::Missing(e) => format!("no model: {e}"),
+            };
+            egui::Window::new("Model card")
+                .open(&mut self.show_model_card)
+                .resizable(true)
+                .show(ui.ctx(), |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| ui.label(text));
+                });
         }
         let busy = self.job.is_some();
         self.frames

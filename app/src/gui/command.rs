@@ -14,8 +14,23 @@ pub enum Command {
     ExportDialog,
     ExportTo(PathBuf),
     ModelDialog,
+    ShowModelCard,
     LoadModel(PathBuf),
     CreateUntrainedModel,
     SetDevice(DeviceChoice),
     ClearRecent,
+    /// Analyse every image in a folder into the batch table.
+    BatchDialog,
+    Batch(PathBuf),
+    CancelBatch,
+    SaveBatchCsvDialog,
+    SaveBatchCsv(PathBuf),
+    ShowView(Mode),
+}
+
+/// What the central area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Image,
+    Batch,
 }

@@ -3,6 +3,7 @@
 //! return `Command`s that the app carries out after drawing.
 
 mod app;
+mod batch;
 mod command;
 mod display;
 mod frame_stats;
@@ -15,7 +16,7 @@ mod worker;
 use std::path::PathBuf;
 
 pub use app::ForgeLensApp;
-pub use command::Command;
+pub use command::{Command, Mode};
 pub use state::State;
 
 use forgelens_engine::DeviceChoice;
@@ -24,6 +25,7 @@ use forgelens_engine::DeviceChoice;
 #[derive(Debug, Default)]
 pub struct Launch {
     pub image: Option<PathBuf>,
+    pub batch: Option<PathBuf>,
     pub model: Option<PathBuf>,
     pub device: Option<DeviceChoice>,
     /// Replaces the persisted state (tests).

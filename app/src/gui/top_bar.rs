@@ -4,10 +4,17 @@ use egui::Ui;
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::device::cuda_built;
 
-use super::command::Command;
+use super::command::{Command, Mode};
 use super::state::State;
 
-pub fn top_bar_ui(ui: &mut Ui, state: &mut State, has_analysis: bool, commands: &mut Vec<Command>) {
+/// `mode` is `Some` once there is a batch table to switch to.
+pub fn top_bar_ui(
+    ui: &mut Ui,
+    state: &mut State,
+    has_analysis: bool,
+    mode: Option<Mode>,
+    commands: &mut Vec<Command>,
+) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             if ui.button("Open image… (Ctrl+O)").clicked() {
@@ -41,6 +48,9 @@ pub fn top_bar_ui(ui: &mut Ui, state: &mut State, has_analysis: bool, commands: 
             if ui.button("Open model directory…").clicked() {
                 commands.push(Command::ModelDialog);
             }
+            if ui.button("Model card…").clicked() {
+                commands.push(Command::ShowModelCard);
+            }
             if ui.button("Create an untrained small model").clicked() {
                 commands.push(Command::CreateUntrainedModel);
             }
@@ -73,5 +83,13 @@ pub fn top_bar_ui(ui: &mut Ui, state: &mut State, has_analysis: bool, commands: 
             ui.checkbox(&mut state.show_overlay, "Overlay on image (O)");
             ui.checkbox(&mut state.binary_mask, "Binary mask");
         });
+        if let Some(mode) = mode {
+            ui.separator();
+            for (m, label) in [(Mode::Image, "Image view"), (Mode::Batch, "Batch table")] {
+                if ui.selectable_label(mode == m, label).clicked() && mode != m {
+                    commands.push(Command::ShowView(m));
+                }
+            }
+        }
     });
 }

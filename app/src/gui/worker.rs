@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use forgelens_engine::analysis::AnalysisSummary;
 use forgelens_engine::image_input::read_image_file;
 use forgelens_engine::model::{Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, Progress};
-use forgelens_engine::{Analysis, Analyzer, AnalyzerOptions, DeviceChoice, select_device};
+use forgelens_engine::{
+    Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
+};
 use image::RgbImage;
 
 pub enum Request {
@@ -21,6 +24,11 @@ pub enum Request {
         device: DeviceChoice,
     },
     Analyze {
+        path: PathBuf,
+        cancel: CancelToken,
+    },
+    /// Analyse for the batch table: only the summary comes back.
+    Summarize {
         path: PathBuf,
         cancel: CancelToken,
     },
@@ -54,6 +62,10 @@ pub enum Reply {
     },
     Cancelled {
         path: PathBuf,
+    },
+    BatchRow {
+        path: PathBuf,
+        result: Result<Box<AnalysisSummary>, String>,
     },
 }
 
@@ -132,27 +144,6 @@ fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
                 }
             }
             Request::Analyze { path, cancel } => {
-                let Some(a) = &analyzer else {
-                    send(Reply::Failed {
-                        path,
-                        error: "no model is loaded: choose one in the Model menu".into(),
-                    });
-                    continue;
-                };
-                if cancel.is_cancelled() {
-                    send(Reply::Cancelled { path });
-                    continue;
-                }
-                let image = match read_image_file(&path, &a.options().limits) {
-                    Ok(image) => image,
-                    Err(e) => {
-                        send(Reply::Failed {
-                            path,
-                            error: e.to_string(),
-                        });
-                        continue;
-                    }
-                };
                 let report = |progress: Progress| {
                     let _ = outbox.send(Reply::Progress {
                         path: path.clone(),
@@ -160,21 +151,52 @@ fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
                     });
                     ctx.request_repaint();
                 };
-                match a.analyze_image(&image, &report, &cancel) {
-                    Ok(analysis) => send(Reply::Analysed {
+                match analyze(analyzer.as_ref(), &path, &cancel, &report) {
+                    Ok((analysis, image)) => send(Reply::Analysed {
                         path,
                         analysis: Box::new(analysis),
-                        image: image.rgb,
+                        image,
                     }),
-                    Err(forgelens_engine::AnalyzeError::Cancelled) => {
-                        send(Reply::Cancelled { path })
-                    }
-                    Err(e) => send(Reply::Failed {
+                    Err(None) => send(Reply::Cancelled { path }),
+                    Err(Some(error)) => send(Reply::Failed { path, error }),
+                }
+            }
+            Request::Summarize { path, cancel } => {
+                match analyze(analyzer.as_ref(), &path, &cancel, &|_: Progress| {}) {
+                    Ok((analysis, _)) => send(Reply::BatchRow {
                         path,
-                        error: e.to_string(),
+                        result: Ok(Box::new(analysis.summary())),
+                    }),
+                    Err(None) => {}
+                    Err(Some(error)) => send(Reply::BatchRow {
+                        path,
+                        result: Err(error),
                     }),
                 }
             }
         }
+    }
+}
+
+/// Decodes and analyses one file. `Err(None)` when cancelled.
+fn analyze(
+    analyzer: Option<&Analyzer>,
+    path: &std::path::Path,
+    cancel: &CancelToken,
+    progress: &dyn Fn(Progress),
+) -> Result<(Analysis, RgbImage), Option<String>> {
+    let Some(a) = analyzer else {
+        return Err(Some(
+            "no model is loaded: choose one in the Model menu".into(),
+        ));
+    };
+    if cancel.is_cancelled() {
+        return Err(None);
+    }
+    let image = read_image_file(path, &a.options().limits).map_err(|e| Some(e.to_string()))?;
+    match a.analyze_image(&image, &progress, cancel) {
+        Ok(analysis) => Ok((analysis, image.rgb)),
+        Err(AnalyzeError::Cancelled) => Err(None),
+        Err(e) => Err(Some(e.to_string())),
     }
 }
