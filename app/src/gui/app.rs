@@ -509,17 +509,7 @@ fn file_name(path: &Path) -> String {
 
 /// The next or previous image file in `path`'s folder, by name, wrapping around.
 fn sibling(path: &Path, step: i32) -> Option<PathBuf> {
-    let dir = path.parent()?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        })
-        .collect();
-    files.sort();
+    let files = image_files(path.parent()?, &IMAGE_EXTENSIONS).ok()?;
     let i = files.iter().position(|p| p == path)? as i32;
     let n = files.len() as i32;
     files.get((i + step).rem_euclid(n) as usize).cloned()
