@@ -154,7 +154,13 @@ fn missing_model_offers_to_create_one() {
         .build_eframe(move |cc| ForgeLensApp::new(cc, Some(state)));
     settle(&mut harness);
     harness.get_by_label_contains("cannot load the model");
-    harness.get_by_label("Create an untrained small model");
+    assert_eq!(
+        harness
+            .query_all_by_label("Create an untrained small model")
+            .count(),
+        2
+    );
+    harness.get_by_label_contains("No trained ForgeLens model ships yet");
 }
 
 #[test]

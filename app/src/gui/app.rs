@@ -402,9 +402,7 @@ impl ForgeLensApp {
 
     fn views_ui(&mut self, ui: &mut egui::Ui) {
         let Some(d) = self.displayed.as_mut() else {
-            ui.centered_and_justified(|ui| {
-                ui.label("Open an image (Ctrl+O) or drop one here.");
-            });
+            self.empty_view_ui(ui);
             return;
         };
         let ctx = ui.ctx().clone();
@@ -440,6 +438,32 @@ impl ForgeLensApp {
                 });
             }
         }
+    }
+
+    /// What the central area says before any image is open.
+    fn empty_view_ui(&mut self, ui: &mut egui::Ui) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() / 3.0);
+            if let ModelStatus::Missing(_) = self.model {
+                ui.label(
+                    "No model is loaded. No trained ForgeLens model ships yet: create an untrained \
+                     `small` model to try the whole pipeline (its verdicts are not evidence), \
+                     or open a model directory from the Model menu.",
+                );
+                if ui.button("Create an untrained small model").clicked() {
+                    self.execute(Command::CreateUntrainedModel);
+                }
+                ui.add_space(12.0);
+            }
+            ui.label("Open an image (Ctrl+O) or drop one here.");
+            let sample = PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../assets/samples/chelsea.png"
+            ));
+            if sample.is_file() && ui.button("Open the sample photograph").clicked() {
+                self.execute(Command::Open(sample));
+            }
+        });
     }
 
     fn status_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

@@ -98,3 +98,34 @@ impl State {
         self.recent_files.truncate(MAX_RECENT);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_and_tolerates_missing_fields() {
+        let mut state = State::default();
+        state.remember(PathBuf::from("/a.png"));
+        state.thresholds = [0.1, 0.2, 0.3];
+        state.layout = Layout::Single(ViewKind::Attention);
+        let json = serde_json::to_string(&state).expect("serialise");
+        assert_eq!(serde_json::from_str::<State>(&json).expect("deserialise"), state);
+        // Settings written by an older version lack newer fields: defaults fill them in.
+        let old: State = serde_json::from_str(r#"{"opacity": 0.3}"#).expect("partial");
+        assert_eq!(old.opacity, 0.3);
+        assert_eq!(old.thresholds, [0.5; 3]);
+    }
+
+    #[test]
+    fn recent_files_are_unique_newest_first_and_bounded() {
+        let mut state = State::default();
+        for i in 0..15 {
+            state.remember(PathBuf::from(format!("/{i}.png")));
+        }
+        state.remember(PathBuf::from("/3.png"));
+        assert_eq!(state.recent_files.len(), MAX_RECENT);
+        assert_eq!(state.recent_files[0], PathBuf::from("/3.png"));
+        assert_eq!(state.recent_files.iter().filter(|p| p.ends_with("3.png")).count(), 1);
+    }
+}
