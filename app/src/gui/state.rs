@@ -110,7 +110,10 @@ mod tests {
         state.thresholds = [0.1, 0.2, 0.3];
         state.layout = Layout::Single(ViewKind::Attention);
         let json = serde_json::to_string(&state).expect("serialise");
-        assert_eq!(serde_json::from_str::<State>(&json).expect("deserialise"), state);
+        assert_eq!(
+            serde_json::from_str::<State>(&json).expect("deserialise"),
+            state
+        );
         // Settings written by an older version lack newer fields: defaults fill them in.
         let old: State = serde_json::from_str(r#"{"opacity": 0.3}"#).expect("partial");
         assert_eq!(old.opacity, 0.3);
@@ -126,6 +129,13 @@ mod tests {
         state.remember(PathBuf::from("/3.png"));
         assert_eq!(state.recent_files.len(), MAX_RECENT);
         assert_eq!(state.recent_files[0], PathBuf::from("/3.png"));
-        assert_eq!(state.recent_files.iter().filter(|p| p.ends_with("3.png")).count(), 1);
+        assert_eq!(
+            state
+                .recent_files
+                .iter()
+                .filter(|p| p.ends_with("3.png"))
+                .count(),
+            1
+        );
     }
 }

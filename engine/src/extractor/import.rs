@@ -206,6 +206,16 @@ fn load_into<M: ModuleSnapshot>(
     Ok(())
 }
 
+/// Loads a module whose field paths equal the checkpoint's keys (no renaming), with the
+/// same error reporting as the extractor loaders.
+pub fn load_safetensors<M: ModuleSnapshot>(
+    module: &mut M,
+    source: WeightSource<'_>,
+    architecture: &'static str,
+) -> Result<(), ImportError> {
+    load_into(module, source, &PrefixTable(Vec::new()), architecture)
+}
+
 /// CLIP's vision tower from a Hugging Face `.safetensors` file (`CLIPModel` or
 /// `CLIPVisionModel`).
 pub fn load_clip_vision(

@@ -10,7 +10,9 @@ use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 pub use clip::{ClipVisionConfig, ClipVisionOutput, ClipVisionTransformer};
-pub use import::{ImportError, WeightSource, load_clip_vision, load_mobilenet_v2};
+pub use import::{
+    ImportError, WeightSource, load_clip_vision, load_mobilenet_v2, load_safetensors,
+};
 pub use mobilenet_v2::{MobileNetV2, MobileNetV2Config};
 
 /// ImageNet statistics, which torchvision's MobileNetV2 was trained with.
