@@ -54,6 +54,26 @@ pub enum Command {
     Info(InfoArgs),
     /// Write a model directory with freshly initialised networks (pretrained extractor).
     InitModel(InitModelArgs),
+    /// Make a labelled dataset (real / partial / full + masks + manifest.csv) from photographs.
+    Forge(ForgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForgeArgs {
+    /// Folder of photographs.
+    #[arg(long)]
+    pub photos: PathBuf,
+    /// Output dataset folder; an interrupted run resumes there.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Crop side in pixels (a multiple of 4).
+    #[arg(long, default_value_t = 256)]
+    pub crop: u32,
+    /// Crops per photograph (labels cycle real, partial, full).
+    #[arg(long, default_value_t = 6)]
+    pub crops_per_photo: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

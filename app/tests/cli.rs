@@ -157,3 +157,36 @@ fn info_reports_devices_and_model() {
             .is_some_and(|id| id.starts_with("tiny-"))
     );
 }
+
+#[test]
+fn forge_makes_a_dataset_from_photographs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("dataset");
+    let out = forgelens()
+        .args([
+            "forge",
+            "--crop",
+            "64",
+            "--crops-per-photo",
+            "3",
+            "--photos",
+        ])
+        .arg(repo("assets/samples"))
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("6 images (2 real, 2 partial, 2 full)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("README.md: not an image file"), "{stderr}");
+    let manifest = std::fs::read_to_string(out_dir.join("manifest.csv")).expect("manifest");
+    assert_eq!(manifest.lines().count(), 7);
+}

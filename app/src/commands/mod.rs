@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod analyze;
+mod forge;
 mod info;
 mod init_model;
 
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Analyze(args)) => analyze::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::InitModel(args)) => init_model::run(args),
+        Some(Command::Forge(args)) => forge::run(args),
         None => {
             crate::gui::run(crate::gui::Launch {
                 image: cli.image,
