@@ -125,6 +125,11 @@ fn forge_writes_the_layout_and_a_manifest() {
         .map(|r| r.generator)
         .collect();
     assert!(generators.len() >= 2, "{generators:?}");
+    assert!(
+        generators
+            .iter()
+            .all(|g| ["rdn-slim-x4", "diffusion", "patchmatch"].contains(g))
+    );
 }
 
 #[test]

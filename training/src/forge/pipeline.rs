@@ -198,6 +198,8 @@ pub fn forge(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let mut rng = ChaCha8Rng::seed_from_u64(hash_of(config.seed, &name));
+        // Partial-fake generators rotate across photographs as well as crops.
+        let rotation = (hash_of(config.seed ^ 0x9e3779b9, &name) % 3) as usize;
         for k in 0..config.crops_per_photo {
             let x = rng.random_range(0..=rgb.width() - size);
             let y = rng.random_range(0..=rgb.height() - size);
@@ -238,7 +240,7 @@ pub fn forge(
                 }
                 1 => {
                     let (generator_name, generator) =
-                        partial_generators[(k / 3) % partial_generators.len()];
+                        partial_generators[(rotation + k / 3) % partial_generators.len()];
                     row.label = "partial";
                     row.generator = generator_name;
                     row.path = format!("partial/{file}");
