@@ -10,6 +10,14 @@ fn forgelens() -> Command {
     cmd
 }
 
+fn assert_success(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -23,11 +31,7 @@ fn init_tiny(dir: &Path) -> PathBuf {
         .arg(&model)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     model
 }
 
@@ -46,11 +50,7 @@ fn analyze_writes_json_and_maps() {
         .arg(&out_dir)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let first = &json[0];
     assert_eq!(first["input"]["width"], 451);
@@ -143,11 +143,7 @@ fn info_reports_devices_and_model() {
         .arg(&model)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert!(json["backends"].as_array().is_some_and(|b| !b.is_empty()));
     assert_eq!(json["model"]["card"]["trained"], false);
@@ -176,11 +172,7 @@ fn forge_makes_a_dataset_from_photographs() {
         .arg(&out_dir)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("6 images (2 real, 2 partial, 2 full)"),

@@ -8,7 +8,7 @@ use std::time::Instant;
 use burn::tensor::Device;
 use forgelens_training::forge::inpaint::{Inpainter, inpaint};
 use forgelens_training::forge::masks::{MaskConfig, MaskShape, random_mask};
-use forgelens_training::forge::{RdnPreset, load_rdn, upscale};
+use forgelens_training::forge::{RdnPreset, upscale};
 use rand::SeedableRng;
 
 fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
@@ -59,12 +59,7 @@ fn main() {
     }
     let device = Device::flex();
     for preset in [RdnPreset::SlimX4, RdnPreset::MediumX4] {
-        let model = load_rdn(
-            &preset.config(),
-            &root.join("assets/generators").join(preset.file_name()),
-            &device,
-        )
-        .expect("generator");
+        let model = preset.load_shipped(&device).expect("generator");
         let small = image::imageops::resize(&crop, 64, 64, image::imageops::FilterType::Triangle);
         let ms = median_ms(3, || {
             let out = upscale(&model, &small, &device);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use forgelens_engine::progress::{CancelToken, no_progress};
-use forgelens_training::forge::{ForgeConfig, RdnPreset, forge, load_rdn};
+use forgelens_training::forge::{ForgeConfig, RdnPreset, forge};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -42,13 +42,7 @@ fn config() -> ForgeConfig {
 
 fn run(photos: &Path, out: &Path) -> forgelens_training::forge::ForgeSummary {
     let device = Device::flex();
-    let preset = RdnPreset::SlimX4;
-    let model = load_rdn(
-        &preset.config(),
-        &repo("assets/generators").join(preset.file_name()),
-        &device,
-    )
-    .expect("generator");
+    let model = RdnPreset::SlimX4.load_shipped(&device).expect("generator");
     forge(
         photos,
         out,

@@ -37,8 +37,7 @@ fn matches_tfjs_within_1e_3() {
         (RdnPreset::SlimX2, "output_slim_x2"),
         (RdnPreset::MediumX4, "output_medium_x4"),
     ] {
-        let path = repo("assets/generators").join(preset.file_name());
-        let model = load_rdn(&preset.config(), &path, &device).expect("shipped weights load");
+        let model = preset.load_shipped(&device).expect("shipped weights load");
         let out = model.forward(input.clone());
         let want = read_nhwc(expected, &device);
         assert_eq!(out.dims(), want.dims(), "{preset:?}");
@@ -54,8 +53,7 @@ fn matches_tfjs_within_1e_3() {
 #[test]
 fn upscale_regenerates_every_pixel() {
     let device = Device::flex();
-    let path = repo("assets/generators").join(RdnPreset::SlimX4.file_name());
-    let model = load_rdn(&RdnPreset::SlimX4.config(), &path, &device).expect("weights");
+    let model = RdnPreset::SlimX4.load_shipped(&device).expect("weights");
     let photo = image::open(repo("assets/samples/chelsea.png"))
         .expect("sample")
         .into_rgb8();
@@ -80,7 +78,7 @@ fn upscale_regenerates_every_pixel() {
 #[test]
 fn wrong_preset_for_the_file_is_a_clear_error() {
     let device = Device::flex();
-    let path = repo("assets/generators").join(RdnPreset::SlimX4.file_name());
+    let path = RdnPreset::SlimX4.shipped_path();
     let err = load_rdn(&RdnPreset::MediumX4.config(), &path, &device).expect_err("medium shapes");
     assert!(err.to_string().contains("rdbs.0"), "{err}");
 }

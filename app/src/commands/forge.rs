@@ -1,14 +1,13 @@
 //! `forgelens forge`: photographs in, a labelled dataset out, with a progress bar and a
 //! summary of what was made and what was skipped.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use forgelens_engine::device::DeviceChoice;
 use forgelens_engine::progress::{CancelToken, Progress};
 use forgelens_engine::select_device;
-use forgelens_training::forge::{ForgeConfig, RdnPreset, forge, load_rdn};
+use forgelens_training::forge::{ForgeConfig, RdnPreset, forge};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::ForgeArgs;
@@ -16,9 +15,9 @@ use crate::cli::ForgeArgs;
 pub fn run(args: ForgeArgs) -> Result<ExitCode> {
     let device = select_device(DeviceChoice::Cpu)?;
     let preset = RdnPreset::SlimX4;
-    let weights = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/generators"))
-        .join(preset.file_name());
-    let model = load_rdn(&preset.config(), &weights, &device.device)
+    let weights = preset.shipped_path();
+    let model = preset
+        .load_shipped(&device.device)
         .with_context(|| format!("loading the generator {}", weights.display()))?;
     let config = ForgeConfig {
         crop_size: args.crop,

@@ -70,7 +70,7 @@ mod tests {
 
     use super::*;
     use crate::forge::masks::{MaskConfig, MaskShape, random_mask};
-    use crate::forge::rdn::{RdnPreset, load_rdn};
+    use crate::forge::rdn::RdnPreset;
 
     fn repo(path: &str) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -80,13 +80,9 @@ mod tests {
 
     fn setup() -> (Rdn, RgbImage, Device) {
         let device = Device::flex();
-        let preset = RdnPreset::SlimX4;
-        let model = load_rdn(
-            &preset.config(),
-            &repo("assets/generators").join(preset.file_name()),
-            &device,
-        )
-        .expect("shipped generator");
+        let model = RdnPreset::SlimX4
+            .load_shipped(&device)
+            .expect("shipped generator");
         let photo = image::open(repo("assets/samples/coffee.png"))
             .expect("sample")
             .into_rgb8();

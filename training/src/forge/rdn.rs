@@ -50,6 +50,18 @@ impl RdnPreset {
         }
     }
 
+    /// The weight file shipped in the source tree's `assets/generators/`.
+    pub fn shipped_path(self) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../assets/generators")
+            .join(self.file_name())
+    }
+
+    /// The shipped generator, loaded.
+    pub fn load_shipped(self, device: &Device) -> Result<Rdn, ImportError> {
+        load_rdn(&self.config(), &self.shipped_path(), device)
+    }
+
     pub fn file_name(self) -> &'static str {
         match self {
             RdnPreset::SlimX2 => "esrgan-slim-x2.safetensors",
