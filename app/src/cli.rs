@@ -56,6 +56,63 @@ pub enum Command {
     InitModel(InitModelArgs),
     /// Make a labelled dataset (real / partial / full + masks + manifest.csv) from photographs.
     Forge(ForgeArgs),
+    /// Train the staged pipeline on a dataset (resumable), writing RUN_DIR/model.
+    Train(TrainArgs),
+    /// Score a model on a dataset: image-level and pixel-level metrics, per generator.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Dataset folder (forge layout, folders real/ partial/ full/, or Dolos-style).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// tiny, small, paper, or a training.json file (not needed with --resume).
+    #[arg(long, required_unless_present = "resume")]
+    pub config: Option<String>,
+    /// Run directory: checkpoints, metrics.jsonl, figures/, and the final model/.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Continue the run in --out from its last checkpoint.
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// Train only on fakes from these generators (comma-separated; real images always).
+    #[arg(long, value_delimiter = ',')]
+    pub train_generators: Vec<String>,
+    /// Cap on optimiser steps per epoch (for quick trial runs).
+    #[arg(long)]
+    pub max_steps_per_epoch: Option<usize>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Feature cache folder (default: ~/.cache/forgelens/features).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Model directory (default: the bundled model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Dataset folder in any supported layout.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// train, val, test or all (default: test when the data has one, else all).
+    #[arg(long)]
+    pub split: Option<String>,
+    /// In-domain generators (comma-separated; default: those on the model card).
+    #[arg(long, value_delimiter = ',')]
+    pub in_domain: Vec<String>,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// Print the report as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Also store the results as the model card's test metrics.
+    #[arg(long)]
+    pub write_card: bool,
 }
 
 #[derive(Debug, Args)]

@@ -29,7 +29,7 @@ impl Heatmap {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Label {
     Real,
@@ -48,6 +48,10 @@ impl Label {
     pub fn name(self) -> &'static str {
         CLASS_NAMES[self as usize]
     }
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    pub const ALL: [Label; 3] = [Label::Real, Label::Partial, Label::Full];
     pub fn describe(self) -> &'static str {
         match self {
             Label::Real => "real (no manipulation found)",

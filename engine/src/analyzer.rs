@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+use burn::tensor::Tensor;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
-use burn::tensor::{Device, Tensor, TensorData};
 use image::{RgbImage, imageops};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,7 @@ use crate::image_input::{
     DecodedImage, ImageInputError, ImageLimits, decode_image, read_image_file,
 };
 use crate::model::{LoadedModel, ModelDirError, load_model_dir};
+use crate::preprocess::{detector_view, to_tensor};
 use crate::progress::{CancelToken, Progress, ProgressSink, no_progress};
 use crate::tiling::{Stitcher, normalize_unit, plan_tiles, resize_map};
 
@@ -72,18 +73,6 @@ impl std::fmt::Debug for Analyzer {
             .field("device", &self.device.name)
             .finish()
     }
-}
-
-/// `[1, 3, h, w]` from 8-bit RGB, scaled to [0, 1] and normalised per channel.
-fn to_tensor(image: &RgbImage, mean: [f32; 3], std: [f32; 3], device: &Device) -> Tensor<4> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let mut data = vec![0.0f32; 3 * w * h];
-    for (i, p) in image.pixels().enumerate() {
-        for c in 0..3 {
-            data[c * w * h + i] = (f32::from(p.0[c]) / 255.0 - mean[c]) / std[c];
-        }
-    }
-    Tensor::from_data(TensorData::new(data, [1, 3, h, w]), device)
 }
 
 impl Analyzer {
@@ -161,8 +150,7 @@ impl Analyzer {
 
         // Verdict: the whole image at the extractor's input size.
         let t = Instant::now();
-        let e_size = config.extractor.image_size() as u32;
-        let view = imageops::resize(&image.rgb, e_size, e_size, imageops::FilterType::Triangle);
+        let view = detector_view(&image.rgb, &config.extractor);
         let (mean, std) = config.extractor.normalization();
         let detected = model.detect(to_tensor(&view, mean, std, device));
         let stats = Tensor::cat(

@@ -14,6 +14,7 @@ pub mod fusion;
 pub mod image_input;
 pub mod model;
 pub mod nn;
+pub mod preprocess;
 pub mod progress;
 pub mod regions;
 pub mod render;

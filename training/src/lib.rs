@@ -1,5 +1,7 @@
-//! ForgeLens training library. So far: the forge's neural generator (`forge::rdn`), which
-//! regenerates image content so fakes carry a real network's traces. Datasets, the staged
-//! pipeline and evaluation come with their issues.
+//! ForgeLens training library: the forge (labelled fakes from real photographs), datasets
+//! and the feature cache, the staged training pipeline, and evaluation.
 
+pub mod data;
+pub mod eval;
 pub mod forge;
+pub mod train;

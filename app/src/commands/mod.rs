@@ -1,9 +1,11 @@
 //! One module per subcommand; `run` dispatches.
 
 mod analyze;
+mod eval;
 mod forge;
 mod info;
 mod init_model;
+mod train;
 
 use std::process::ExitCode;
 
@@ -16,6 +18,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Info(args)) => info::run(args),
         Some(Command::InitModel(args)) => init_model::run(args),
         Some(Command::Forge(args)) => forge::run(args),
+        Some(Command::Train(args)) => train::run(args),
+        Some(Command::Eval(args)) => eval::run(args),
         None => {
             crate::gui::run(crate::gui::Launch {
                 image: cli.image,

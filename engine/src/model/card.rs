@@ -17,6 +17,9 @@ pub struct ModelCard {
     pub training_data: Option<String>,
     #[serde(default)]
     pub training_time: Option<String>,
+    /// Generators whose fakes the model was trained on (in-domain for evaluation).
+    #[serde(default)]
+    pub training_generators: Vec<String>,
     /// Measured test metrics, as `forgelens eval --json` prints them.
     #[serde(default)]
     pub metrics: Option<serde_json::Value>,
@@ -37,6 +40,7 @@ impl ModelCard {
             extractor_weights: extractor_weights.to_string(),
             training_data: None,
             training_time: None,
+            training_generators: Vec::new(),
             metrics: None,
             limitations: vec![
                 "Untrained: probabilities and maps are not evidence of anything.".to_string(),

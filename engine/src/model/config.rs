@@ -80,7 +80,7 @@ impl Preset {
                     .with_z_width(128)
                     .with_classifier_hidden(128),
                 FusionNetConfig::new()
-                    .with_image_size(160)
+                    .with_image_size(256)
                     .with_stem_channels(32)
                     .with_channel_ratio(1)
                     .with_embed_dim(128)

@@ -279,6 +279,38 @@ fn write_files(
 /// user-provided CLIP `.safetensors` file. Writes the directory and loads it back.
 /// The same `seed` gives the same weights, as long as no other thread draws random
 /// numbers on the backend meanwhile (Burn's generator is per backend, not per call).
+/// E with its pretrained weights: the bundled MobileNetV2 unless `weights` names a file.
+/// Returns the extractor and where its weights came from.
+pub fn load_extractor(
+    config: &ExtractorConfig,
+    weights: Option<&Path>,
+    device: &Device,
+) -> Result<(Extractor, String), ModelDirError> {
+    Ok(match (config, weights) {
+        (ExtractorConfig::MobileNetV2 { .. }, None) => (
+            Extractor::MobileNetV2(load_mobilenet_v2(
+                WeightSource::Bytes {
+                    name: "bundled mobilenet_v2.safetensors",
+                    bytes: MOBILENET_V2_WEIGHTS.to_vec(),
+                },
+                device,
+            )?),
+            "torchvision ImageNet MobileNetV2 (bundled, BSD-3-Clause)".to_string(),
+        ),
+        (ExtractorConfig::MobileNetV2 { .. }, Some(path)) => (
+            Extractor::MobileNetV2(load_mobilenet_v2(WeightSource::File(path), device)?),
+            path.display().to_string(),
+        ),
+        (ExtractorConfig::Clip { vision, .. }, Some(path)) => (
+            Extractor::Clip(load_clip_vision(WeightSource::File(path), vision, device)?),
+            path.display().to_string(),
+        ),
+        (ExtractorConfig::Clip { name, .. }, None) => {
+            return Err(ModelDirError::ExtractorWeightsNeeded(name.clone()));
+        }
+    })
+}
+
 pub fn init_model_dir(
     config: &ModelConfig,
     extractor_weights: Option<&Path>,
@@ -291,30 +323,8 @@ pub fn init_model_dir(
     }
     device.seed(seed);
     let mut model = config.init(device);
-    let provenance;
-    model.extractor = match (&config.extractor, extractor_weights) {
-        (ExtractorConfig::MobileNetV2 { .. }, None) => {
-            provenance = "torchvision ImageNet MobileNetV2 (bundled, BSD-3-Clause)".to_string();
-            Extractor::MobileNetV2(load_mobilenet_v2(
-                WeightSource::Bytes {
-                    name: "bundled mobilenet_v2.safetensors",
-                    bytes: MOBILENET_V2_WEIGHTS.to_vec(),
-                },
-                device,
-            )?)
-        }
-        (ExtractorConfig::MobileNetV2 { .. }, Some(path)) => {
-            provenance = format!("{}", path.display());
-            Extractor::MobileNetV2(load_mobilenet_v2(WeightSource::File(path), device)?)
-        }
-        (ExtractorConfig::Clip { vision, .. }, Some(path)) => {
-            provenance = format!("{}", path.display());
-            Extractor::Clip(load_clip_vision(WeightSource::File(path), vision, device)?)
-        }
-        (ExtractorConfig::Clip { name, .. }, None) => {
-            unreachable!("checked above for {name}")
-        }
-    };
+    let (extractor, provenance) = load_extractor(&config.extractor, extractor_weights, device)?;
+    model.extractor = extractor;
     let card = ModelCard::untrained(&config.name, &config.extractor.id(), &provenance);
     save_model_dir(out, config, &card, &model)?;
     load_model_dir(out, device)

@@ -8,5 +8,7 @@ pub mod forgelens_model;
 
 pub use card::ModelCard;
 pub use config::{DetectorConfig, ModelConfig, Preset};
-pub use directory::{LoadedModel, ModelDirError, init_model_dir, load_model_dir, save_model_dir};
+pub use directory::{
+    LoadedModel, ModelDirError, init_model_dir, load_extractor, load_model_dir, save_model_dir,
+};
 pub use forgelens_model::{CLASS_NAMES, DetectorOutput, ForgeLensModel};

@@ -1,0 +1,107 @@
+//! `TrainingConfig`: everything a run needs besides its data, saved as `training.json` in
+//! the run directory so a run can be resumed and reproduced. Defaults are the paper's
+//! (AdamW, lr 5e-5, weight decay 5e-4, eps 1e-8, margin M = 4); the presets size epochs for
+//! the model preset they train.
+
+use std::path::PathBuf;
+
+use burn::config::Config;
+use forgelens_engine::model::{ModelConfig, Preset};
+
+#[derive(Config, Debug, PartialEq)]
+pub struct OptimizerConfig {
+    #[config(default = 5e-5)]
+    pub lr: f64,
+    #[config(default = 5e-4)]
+    pub weight_decay: f32,
+    #[config(default = 1e-8)]
+    pub epsilon: f32,
+}
+
+#[derive(Config, Debug, PartialEq)]
+pub struct TrainingConfig {
+    pub model: ModelConfig,
+    /// Pretrained weights for E when it is not the bundled MobileNetV2 (a CLIP safetensors).
+    #[config(default = "None")]
+    pub extractor_weights: Option<PathBuf>,
+    /// Stages 1-4 (teacher, students, generalizers, classifier).
+    #[config(default = "OptimizerConfig::new()")]
+    pub detector_optimizer: OptimizerConfig,
+    /// Stage 5 (the fusion net).
+    #[config(default = "OptimizerConfig::new()")]
+    pub localisation_optimizer: OptimizerConfig,
+    /// The margin M of eq. 2, 4, 6, 7.
+    #[config(default = 4.0)]
+    pub margin: f32,
+    #[config(default = 16)]
+    pub batch_size: usize,
+    #[config(default = 8)]
+    pub localisation_batch_size: usize,
+    #[config(default = 10)]
+    pub teacher_epochs: usize,
+    #[config(default = 5)]
+    pub student_epochs: usize,
+    #[config(default = 5)]
+    pub generalizer_epochs: usize,
+    /// R: how many times stages 2 and 3 alternate.
+    #[config(default = 2)]
+    pub rounds: usize,
+    #[config(default = 10)]
+    pub classifier_epochs: usize,
+    #[config(default = 10)]
+    pub localisation_epochs: usize,
+    /// Train only on fakes from these generators (empty = all); real images always count.
+    #[config(default = "Vec::new()")]
+    pub train_generators: Vec<String>,
+    /// When the data has no val split, this share of sources (by hash) becomes val.
+    #[config(default = 0.15)]
+    pub val_fraction: f32,
+    /// At most this many optimiser steps per epoch (0 = all); for quick runs and tests.
+    #[config(default = 0)]
+    pub max_steps_per_epoch: usize,
+    #[config(default = 0)]
+    pub seed: u64,
+}
+
+impl TrainingConfig {
+    /// Epoch counts sized for each model preset (see README for the measured times).
+    pub fn for_preset(preset: Preset) -> Self {
+        let base = Self::new(preset.config());
+        match preset {
+            Preset::Tiny => base
+                .with_teacher_epochs(2)
+                .with_student_epochs(1)
+                .with_generalizer_epochs(1)
+                .with_rounds(1)
+                .with_classifier_epochs(2)
+                .with_localisation_epochs(2)
+                .with_batch_size(4)
+                .with_localisation_batch_size(4),
+            Preset::Small => base
+                .with_teacher_epochs(20)
+                .with_student_epochs(4)
+                .with_generalizer_epochs(3)
+                .with_classifier_epochs(20)
+                .with_localisation_epochs(8)
+                .with_detector_optimizer(OptimizerConfig::new().with_lr(2e-4))
+                .with_localisation_optimizer(OptimizerConfig::new().with_lr(5e-4)),
+            Preset::Paper => base,
+        }
+    }
+
+    /// `tiny`, `small`, `paper`, or a path to a `training.json`.
+    pub fn from_name_or_file(name: &str) -> Result<Self, String> {
+        match name.parse::<Preset>() {
+            Ok(p) => Ok(Self::for_preset(p)),
+            Err(_) => {
+                let path = std::path::Path::new(name);
+                if !path.is_file() {
+                    return Err(format!(
+                        "`{name}` is neither a preset (tiny, small, paper) nor a training config file"
+                    ));
+                }
+                Self::load(path).map_err(|e| format!("{name}: {e}"))
+            }
+        }
+    }
+}

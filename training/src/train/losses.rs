@@ -1,0 +1,168 @@
+//! The paper's losses (eq. 1-7) and class-weighted cross-entropy, as plain functions of
+//! network outputs. `d(a, b)` is the per-image squared discrepancy, averaged over z's
+//! components (the same quantity the app shows as d1 / d2). Every loss is averaged over
+//! the images it applies to, selected by a 0/1 `mask` over the batch; an empty selection
+//! gives zero.
+
+use burn::tensor::activation::{log_softmax, relu};
+use burn::tensor::{Int, Tensor};
+
+/// `[batch]`: mean over components of `(a - b)^2`.
+pub fn discrepancy(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
+    // a, b: [batch, z]
+    let [batch, _] = a.dims();
+    (a - b).powi_scalar(2).mean_dim(1).reshape([batch])
+}
+
+/// Mean of `values` over the images where `mask` is 1.
+pub fn masked_mean(values: Tensor<1>, mask: Tensor<1>) -> Tensor<1> {
+    let count = mask.clone().sum().clamp_min(1.0);
+    (values * mask).sum() / count
+}
+
+/// Eq. 1, 3, 5: keep a student close to the teacher, `mean d(z_T, z_S)`.
+pub fn close_loss(z_t: Tensor<2>, z_s: Tensor<2>, mask: Tensor<1>) -> Tensor<1> {
+    masked_mean(discrepancy(z_t, z_s), mask)
+}
+
+/// Eq. 2, 4: push a student at least `margin` away, `mean [M - d(z_T, z_S)]_+`.
+pub fn margin_loss(z_t: Tensor<2>, z_s: Tensor<2>, margin: f32, mask: Tensor<1>) -> Tensor<1> {
+    let d = discrepancy(z_t, z_s);
+    masked_mean(relu(d.neg().add_scalar(margin)), mask)
+}
+
+/// Eq. 6 (G_PF): `mean [M - d(z_T, z_S1)]_+ + d(z_T, z_S2)`; eq. 7 (G_FF) is the same with
+/// the students swapped, so callers pass `(far, close)` = `(S1, S2)` for eq. 6 and
+/// `(S2, S1)` for eq. 7.
+pub fn generalizer_loss(
+    z_t: Tensor<2>,
+    z_far: Tensor<2>,
+    z_close: Tensor<2>,
+    margin: f32,
+    mask: Tensor<1>,
+) -> Tensor<1> {
+    let far = relu(discrepancy(z_t.clone(), z_far).neg().add_scalar(margin));
+    let close = discrepancy(z_t, z_close);
+    masked_mean(far + close, mask)
+}
+
+/// Cross-entropy of `logits` `[batch, classes]` against `targets` `[batch]`, each image
+/// weighted by its class's weight and normalised by the weights' sum.
+pub fn weighted_cross_entropy(
+    logits: Tensor<2>,
+    targets: Tensor<1, Int>,
+    class_weights: &[f32],
+) -> Tensor<1> {
+    let [batch, classes] = logits.dims();
+    let device = logits.device();
+    let log_p = log_softmax(logits, 1); // [batch, classes]
+    let picked = log_p
+        .gather(1, targets.clone().reshape([batch, 1]))
+        .reshape([batch]); // [batch]
+    let weights = Tensor::<1>::from_floats(&class_weights[..classes], &device).select(0, targets); // [batch]
+    let total = weights.clone().sum();
+    (picked * weights).sum().neg() / total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{Device, TensorData};
+
+    fn t2(rows: &[[f32; 2]]) -> Tensor<2> {
+        let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+        Tensor::from_data(TensorData::new(flat, [rows.len(), 2]), &Device::flex())
+    }
+    fn t1(v: &[f32]) -> Tensor<1> {
+        Tensor::from_floats(v, &Device::flex())
+    }
+    fn scalar(t: Tensor<1>) -> f32 {
+        t.into_scalar()
+    }
+
+    // z_T = [[0,0],[1,1],[2,0]], z_S = [[1,1],[1,3],[2,0]]:
+    // d = [(1+1)/2, (0+4)/2, 0] = [1, 2, 0].
+    fn pair() -> (Tensor<2>, Tensor<2>) {
+        (
+            t2(&[[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]]),
+            t2(&[[1.0, 1.0], [1.0, 3.0], [2.0, 0.0]]),
+        )
+    }
+
+    #[test]
+    fn discrepancy_is_mean_squared_difference() {
+        let (a, b) = pair();
+        let d: Vec<f32> = discrepancy(a, b).into_data().try_into_vec::<f32>().unwrap();
+        assert_eq!(d, vec![1.0, 2.0, 0.0]);
+    }
+
+    #[test]
+    fn close_loss_averages_over_selected_images() {
+        let (a, b) = pair();
+        assert_eq!(
+            scalar(close_loss(a.clone(), b.clone(), t1(&[1.0, 1.0, 1.0]))),
+            1.0
+        );
+        assert_eq!(
+            scalar(close_loss(a.clone(), b.clone(), t1(&[0.0, 1.0, 0.0]))),
+            2.0
+        );
+        assert_eq!(scalar(close_loss(a, b, t1(&[0.0, 0.0, 0.0]))), 0.0);
+    }
+
+    #[test]
+    fn margin_loss_is_hinge_on_discrepancy() {
+        let (a, b) = pair();
+        // M = 4: [3, 2, 4] -> mean 3; with M = 1.5: [0.5, 0, 1.5] -> mean 2/3.
+        assert_eq!(
+            scalar(margin_loss(a.clone(), b.clone(), 4.0, t1(&[1.0; 3]))),
+            3.0
+        );
+        let m = scalar(margin_loss(a, b, 1.5, t1(&[1.0; 3])));
+        assert!((m - 2.0 / 3.0).abs() < 1e-6, "{m}");
+    }
+
+    #[test]
+    fn generalizer_loss_combines_hinge_and_closeness() {
+        // z_T = [[0,0],[0,0]]; far student [[2,2],[0,0]] (d = 4, 0); close student
+        // [[1,1],[0,2]] (d = 1, 2). M = 4: image 1: 0 + 1 = 1, image 2: 4 + 2 = 6.
+        let z_t = t2(&[[0.0, 0.0], [0.0, 0.0]]);
+        let far = t2(&[[2.0, 2.0], [0.0, 0.0]]);
+        let close = t2(&[[1.0, 1.0], [0.0, 2.0]]);
+        let all = scalar(generalizer_loss(
+            z_t.clone(),
+            far.clone(),
+            close.clone(),
+            4.0,
+            t1(&[1.0, 1.0]),
+        ));
+        assert_eq!(all, 3.5);
+        let second = scalar(generalizer_loss(z_t, far, close, 4.0, t1(&[0.0, 1.0])));
+        assert_eq!(second, 6.0);
+    }
+
+    #[test]
+    fn weighted_cross_entropy_matches_hand_computation() {
+        // logits [0, ln 3] -> p = [1/4, 3/4]; target 1 -> -ln(3/4); target 0 -> -ln(1/4).
+        let device = Device::flex();
+        let logits = t2(&[[0.0, 3f32.ln()], [0.0, 3f32.ln()]]);
+        let targets = Tensor::<1, Int>::from_ints([1, 0], &device);
+        let unweighted = scalar(weighted_cross_entropy(
+            logits.clone(),
+            targets.clone(),
+            &[1.0, 1.0],
+        ));
+        let expected = (-(0.75f32).ln() - (0.25f32).ln()) / 2.0;
+        assert!(
+            (unweighted - expected).abs() < 1e-5,
+            "{unweighted} vs {expected}"
+        );
+        // Weights 3 for class 0, 1 for class 1: (3 * -ln 1/4 + 1 * -ln 3/4) / 4.
+        let weighted = scalar(weighted_cross_entropy(logits, targets, &[3.0, 1.0]));
+        let expected = (3.0 * -(0.25f32).ln() - (0.75f32).ln()) / 4.0;
+        assert!(
+            (weighted - expected).abs() < 1e-5,
+            "{weighted} vs {expected}"
+        );
+    }
+}

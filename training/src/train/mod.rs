@@ -1,0 +1,17 @@
+//! The staged training pipeline (paper sec. 3.2-3.5, DESIGN section 4): configuration,
+//! losses, the networks being trained, the five stages, checkpoints, events, figures and
+//! the run that ties them together.
+
+pub mod checkpoint;
+pub mod config;
+pub mod data;
+pub mod events;
+pub mod figures;
+pub mod losses;
+pub mod networks;
+pub mod run;
+pub mod stages;
+
+pub use config::{OptimizerConfig, TrainingConfig};
+pub use events::{EpochRecord, EventSink, TrainEvent};
+pub use run::{Phase, TrainError, TrainOptions, TrainSummary, default_cache_dir, plan, train};

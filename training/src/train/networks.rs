@@ -1,0 +1,80 @@
+//! The trainable networks of a run as one module, saved in one checkpoint: teacher,
+//! students, generalizers (training only), classifier and fusion net. E is frozen and
+//! lives outside (its features are cached), and joins them only in the final model.
+
+use burn::module::Module;
+use burn::tensor::Device;
+use forgelens_engine::detector::{Classifier, DiscrepancyNet, Generalizer};
+use forgelens_engine::extractor::Extractor;
+use forgelens_engine::fusion::FusionNet;
+use forgelens_engine::model::{ForgeLensModel, ModelConfig};
+
+#[derive(Module, Debug)]
+pub struct Networks {
+    pub teacher: DiscrepancyNet,
+    pub student1: DiscrepancyNet,
+    pub student2: DiscrepancyNet,
+    /// G_PF.
+    pub generalizer_pf: Generalizer,
+    /// G_FF.
+    pub generalizer_ff: Generalizer,
+    pub classifier: Classifier,
+    pub fusion: FusionNet,
+}
+
+/// Which parts a stage trains; everything else is frozen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trainable {
+    Teacher,
+    Students,
+    Generalizers,
+    Classifier,
+    Fusion,
+}
+
+impl Networks {
+    pub fn init(config: &ModelConfig, device: &Device) -> Self {
+        let net = config.discrepancy_net();
+        let generalizer = config.generalizer();
+        Self {
+            teacher: net.init(device),
+            student1: net.init(device),
+            student2: net.init(device),
+            generalizer_pf: generalizer.init(device),
+            generalizer_ff: generalizer.init(device),
+            classifier: config.classifier().init(device),
+            fusion: config.fusion.init(device),
+        }
+    }
+
+    /// Freezes everything but `part`.
+    pub fn train_only(self, part: Trainable) -> Self {
+        let mut n = self.no_grad();
+        match part {
+            Trainable::Teacher => n.teacher = n.teacher.set_require_grad(true),
+            Trainable::Students => {
+                n.student1 = n.student1.set_require_grad(true);
+                n.student2 = n.student2.set_require_grad(true);
+            }
+            Trainable::Generalizers => {
+                n.generalizer_pf = n.generalizer_pf.set_require_grad(true);
+                n.generalizer_ff = n.generalizer_ff.set_require_grad(true);
+            }
+            Trainable::Classifier => n.classifier = n.classifier.set_require_grad(true),
+            Trainable::Fusion => n.fusion = n.fusion.set_require_grad(true),
+        }
+        n
+    }
+
+    /// The inference model: these networks with E.
+    pub fn into_model(self, extractor: Extractor) -> ForgeLensModel {
+        ForgeLensModel {
+            extractor,
+            teacher: self.teacher,
+            student1: self.student1,
+            student2: self.student2,
+            classifier: self.classifier,
+            fusion: self.fusion,
+        }
+    }
+}

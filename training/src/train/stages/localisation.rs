@@ -1,0 +1,126 @@
+//! Stage 5: the CNN-transformer fusion net learns the three classes from image-level
+//! labels only (cross-entropy on both the CNN head and the transformer's class token, as
+//! Conformer and TransCAM train); its CAM and attention then give the maps.
+
+use std::collections::BTreeMap;
+
+use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use forgelens_engine::Label;
+use forgelens_engine::extractor::{IMAGENET_MEAN, IMAGENET_STD};
+use forgelens_engine::preprocess::normalized_chw;
+use image::{RgbImage, imageops};
+use rand::RngExt;
+use rand::rngs::ChaCha8Rng;
+
+use super::Losses;
+use crate::eval::metrics::Confusion;
+use crate::train::losses::weighted_cross_entropy;
+use crate::train::networks::Networks;
+
+/// Decoded images for the fusion net, each at least one tile on its shorter side.
+pub struct ImagePart {
+    pub images: Vec<RgbImage>,
+    pub labels: Vec<Label>,
+}
+
+impl ImagePart {
+    pub fn len(&self) -> usize {
+        self.images.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.images.is_empty()
+    }
+
+    pub fn counts(&self) -> [usize; 3] {
+        let mut c = [0; 3];
+        for l in &self.labels {
+            c[l.index()] += 1;
+        }
+        c
+    }
+
+    /// `[rows, 3, tile, tile]` and labels: a random crop and flip per image when `rng` is
+    /// given, the centre crop otherwise.
+    pub fn batch(
+        &self,
+        rows: &[usize],
+        tile: u32,
+        mut rng: Option<&mut ChaCha8Rng>,
+        device: &Device,
+    ) -> (Tensor<4>, Tensor<1, Int>) {
+        let t = tile as usize;
+        let mut pixels = Vec::with_capacity(rows.len() * 3 * t * t);
+        for &r in rows {
+            let image = &self.images[r];
+            let (w, h) = image.dimensions();
+            let (x, y, flip) = match rng.as_deref_mut() {
+                Some(rng) => (
+                    rng.random_range(0..=w - tile),
+                    rng.random_range(0..=h - tile),
+                    rng.random_bool(0.5),
+                ),
+                None => ((w - tile) / 2, (h - tile) / 2, false),
+            };
+            let mut crop = imageops::crop_imm(image, x, y, tile, tile).to_image();
+            if flip {
+                imageops::flip_horizontal_in_place(&mut crop);
+            }
+            pixels.extend(normalized_chw(&crop, IMAGENET_MEAN, IMAGENET_STD));
+        }
+        let labels: Vec<i64> = rows
+            .iter()
+            .map(|&r| self.labels[r].index() as i64)
+            .collect();
+        (
+            Tensor::from_data(TensorData::new(pixels, [rows.len(), 3, t, t]), device),
+            Tensor::from_data(TensorData::new(labels, [rows.len()]), device),
+        )
+    }
+}
+
+pub fn loss(
+    nets: &Networks,
+    pixels: Tensor<4>,
+    labels: Tensor<1, Int>,
+    class_weights: &[f32; 3],
+) -> Losses {
+    let out = nets.fusion.forward(pixels);
+    let cnn = weighted_cross_entropy(out.cnn_logits, labels.clone(), class_weights);
+    let transformer = weighted_cross_entropy(out.transformer_logits, labels, class_weights);
+    vec![
+        ("total", cnn.clone() + transformer.clone()),
+        ("cnn", cnn),
+        ("transformer", transformer),
+    ]
+}
+
+/// Image-level scores of the fusion net (mean of both heads' probabilities) on val.
+pub fn validate(
+    nets: &Networks,
+    val: &ImagePart,
+    tile: u32,
+    device: &Device,
+) -> BTreeMap<String, f32> {
+    let rows: Vec<usize> = (0..val.len()).collect();
+    let mut confusion = Confusion::new(3);
+    for chunk in rows.chunks(16) {
+        let (pixels, _) = val.batch(chunk, tile, None, device);
+        let out = nets.fusion.forward(pixels);
+        let p = softmax(out.cnn_logits, 1) + softmax(out.transformer_logits, 1);
+        let predicted: Vec<i64> = p
+            .argmax(1)
+            .into_data()
+            .convert::<i64>()
+            .try_into_vec::<i64>()
+            .unwrap_or_default();
+        for (&r, k) in chunk.iter().zip(predicted) {
+            confusion.add(val.labels[r].index(), k as usize);
+        }
+    }
+    let mut out = BTreeMap::new();
+    out.insert("accuracy".to_string(), confusion.accuracy());
+    out.insert("macro_f1".to_string(), confusion.macro_f1());
+    out
+}
