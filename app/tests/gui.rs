@@ -221,3 +221,110 @@ fn batch_lists_every_image_with_errors_as_rows() {
     assert_eq!(harness.state().mode, forgelens_app::gui::Mode::Image);
     assert!(harness.state().verdict().is_some());
 }
+
+/// A forged set (64 px crops of the two sample photos) in the plain folder layout.
+fn forged_dataset(dir: &Path) -> PathBuf {
+    use forgelens_engine::progress::{CancelToken, no_progress};
+    use forgelens_training::forge::{ForgeConfig, RdnPreset, forge};
+    let photos = dir.join("photos");
+    std::fs::create_dir_all(&photos).expect("dir");
+    for name in ["chelsea.png", "coffee.png"] {
+        std::fs::copy(repo("assets/samples").join(name), photos.join(name)).expect("copy");
+    }
+    let device = Device::flex();
+    let rdn = RdnPreset::SlimX4.load_shipped(&device).expect("generator");
+    let data = dir.join("data");
+    let config = ForgeConfig {
+        crop_size: 64,
+        crops_per_photo: 12,
+        seed: 2,
+        ..ForgeConfig::default()
+    };
+    forge(
+        &photos,
+        &data,
+        &config,
+        &rdn,
+        &device,
+        &no_progress(),
+        &CancelToken::new(),
+    )
+    .expect("forge");
+    std::fs::remove_file(data.join("manifest.csv")).expect("drop manifest");
+    data
+}
+
+#[test]
+fn the_training_panel_runs_a_tiny_config_and_shows_progress() {
+    use forgelens_app::gui::training::TrainingSettings;
+    use forgelens_training::train::TrainingConfig;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = forged_dataset(dir.path());
+    let mut training = TrainingSettings::from_config(
+        "tiny",
+        &TrainingConfig::for_preset(Preset::Tiny).with_val_fraction(0.3),
+    );
+    training.data = Some(data);
+    training.out = Some(dir.path().join("run"));
+    training.max_steps_per_epoch = 3;
+    let state = State {
+        model_dir: Some(tiny_model(dir.path())),
+        device: DeviceChoice::Cpu,
+        training,
+        ..State::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1300.0, 900.0])
+        .wgpu()
+        .build_eframe(move |cc| ForgeLensApp::new(cc, Some(state)));
+    settle(&mut harness);
+    harness.get_by_label("Training").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start training").click();
+    harness.run_steps(2);
+    assert!(
+        harness.state().training.is_running(),
+        "{:?}",
+        harness.state().error
+    );
+    let mut screenshot_taken = false;
+    for _ in 0..2400 {
+        harness.step();
+        if !harness.state().training.is_running() {
+            break;
+        }
+        if !screenshot_taken
+            && harness.state().training.log.losses.len() >= 2
+            && let Some(dir) = std::env::var_os("FORGELENS_SCREENSHOT_DIR")
+        {
+            let image = harness.render().expect("render");
+            image
+                .save(PathBuf::from(dir).join("training-panel.png"))
+                .expect("save screenshot");
+            screenshot_taken = true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    harness.run_steps(3);
+    let log = &harness.state().training.log;
+    assert!(log.error.is_none(), "{:?}", log.error);
+    assert!(log.finished_model.is_some(), "status: {}", log.status);
+    assert!(log.phase_progress.iter().all(|&p| p == 1.0));
+    assert!(!log.losses.is_empty() && !log.epochs.is_empty());
+    assert_eq!(log.densities.len(), 2);
+    assert!(log.embedding.is_some());
+    harness.get_by_label_contains("Status: finished");
+    harness.get_by_label("teacher");
+    harness.get_by_label("localisation");
+    // One click makes the finished run the analysis model.
+    harness.get_by_label("Use this model for analysis").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    match &harness.state().model {
+        forgelens_app::gui::ModelStatus::Ready(m) => {
+            assert!(m.trained, "the run's model is trained");
+            assert!(m.dir.ends_with("run/model"), "{}", m.dir.display());
+        }
+        other => panic!("model not loaded: {other:?}"),
+    }
+}

@@ -18,6 +18,7 @@ use super::map_view::{ViewTransform, view_ui};
 use super::side_panel::{region_map, side_panel_ui};
 use super::state::{Layout, State, ViewKind};
 use super::top_bar::top_bar_ui;
+use super::training::TrainingPanel;
 use super::worker::{ModelSummary, Reply, Request, Worker};
 use crate::model_location::resolve_model_dir;
 
@@ -65,6 +66,7 @@ pub struct ForgeLensApp {
     pub mode: Mode,
     pub batch: Option<Batch>,
     show_model_card: bool,
+    pub training: TrainingPanel,
 }
 
 impl ForgeLensApp {
@@ -94,6 +96,7 @@ impl ForgeLensApp {
             mode: Mode::Image,
             batch: None,
             show_model_card: false,
+            training: TrainingPanel::default(),
         };
         app.load_model();
         app
@@ -334,6 +337,30 @@ impl ForgeLensApp {
                 let _ = self.tasks_tx.send(TaskDone::Saved(result));
             }
             Command::ShowView(mode) => self.mode = mode,
+            Command::TrainingDataDialog => self.spawn_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Dataset folder (real/, partial/, full/ or a manifest)")
+                    .pick_folder()
+                    .map(Command::SetTrainingData)
+            }),
+            Command::TrainingOutDialog => self.spawn_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Run folder (new, or an earlier run to resume)")
+                    .pick_folder()
+                    .map(Command::SetTrainingOut)
+            }),
+            Command::SetTrainingData(dir) => self.state.training.data = Some(dir),
+            Command::SetTrainingOut(dir) => self.state.training.out = Some(dir),
+            Command::StartTraining { resume } => {
+                self.mode = Mode::Training;
+                if let Err(e) =
+                    self.training
+                        .start(&self.state.training, self.state.device, resume, &self.ctx)
+                {
+                    self.error = Some(e);
+                }
+            }
+            Command::CancelTraining => self.training.cancel(),
             Command::ShowModelCard => self.show_model_card = true,
         }
     }
@@ -542,6 +569,7 @@ fn sibling(path: &Path, step: i32) -> Option<PathBuf> {
 impl eframe::App for ForgeLensApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.take_replies();
+        self.training.poll();
         ctx.set_theme(if self.state.dark_mode {
             egui::Theme::Dark
         } else {
@@ -592,7 +620,8 @@ impl eframe::App for ForgeLensApp {
                 ui,
                 &mut self.state,
                 self.displayed.is_some(),
-                self.batch.is_some().then_some(self.mode),
+                self.mode,
+                self.batch.is_some(),
                 &mut commands,
             );
         });
@@ -610,18 +639,23 @@ impl eframe::App for ForgeLensApp {
                 });
             });
         }
-        egui::Panel::right("side_panel")
-            .resizable(true)
-            .default_size(330.0)
-            .show(ui, |ui| {
-                side_panel_ui(
-                    ui,
-                    &mut self.state,
-                    self.displayed.as_mut(),
-                    &mut self.selected_region,
-                );
-            });
+        if self.mode != Mode::Training {
+            egui::Panel::right("side_panel")
+                .resizable(true)
+                .default_size(330.0)
+                .show(ui, |ui| {
+                    side_panel_ui(
+                        ui,
+                        &mut self.state,
+                        self.displayed.as_mut(),
+                        &mut self.selected_region,
+                    );
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| match (self.mode, self.batch.as_mut()) {
+            (Mode::Training, _) => self
+                .training
+                .ui(ui, &mut self.state.training, &mut commands),
             (Mode::Batch, Some(batch)) => batch.ui(ui, &mut commands),
             _ => self.views_ui(ui),
         });

@@ -26,6 +26,14 @@ pub enum Command {
     SaveBatchCsvDialog,
     SaveBatchCsv(PathBuf),
     ShowView(Mode),
+    TrainingDataDialog,
+    TrainingOutDialog,
+    SetTrainingData(PathBuf),
+    SetTrainingOut(PathBuf),
+    StartTraining {
+        resume: bool,
+    },
+    CancelTraining,
 }
 
 /// What the central area shows.
@@ -33,4 +41,5 @@ pub enum Command {
 pub enum Mode {
     Image,
     Batch,
+    Training,
 }

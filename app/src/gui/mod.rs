@@ -11,11 +11,12 @@ mod map_view;
 mod side_panel;
 mod state;
 mod top_bar;
+pub mod training;
 mod worker;
 
 use std::path::PathBuf;
 
-pub use app::ForgeLensApp;
+pub use app::{ForgeLensApp, ModelStatus};
 pub use command::{Command, Mode};
 pub use state::State;
 

@@ -7,6 +7,8 @@ use forgelens_engine::DeviceChoice;
 use forgelens_engine::render::Colormap;
 use serde::{Deserialize, Serialize};
 
+use super::training::TrainingSettings;
+
 /// The four views, in the order they are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ViewKind {
@@ -69,6 +71,7 @@ pub struct State {
     pub layout: Layout,
     pub dark_mode: bool,
     pub last_export_dir: Option<PathBuf>,
+    pub training: TrainingSettings,
 }
 
 impl Default for State {
@@ -85,6 +88,7 @@ impl Default for State {
             layout: Layout::Grid,
             dark_mode: true,
             last_export_dir: None,
+            training: TrainingSettings::default(),
         }
     }
 }

@@ -12,7 +12,8 @@ pub fn top_bar_ui(
     ui: &mut Ui,
     state: &mut State,
     has_analysis: bool,
-    mode: Option<Mode>,
+    mode: Mode,
+    has_batch: bool,
     commands: &mut Vec<Command>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
@@ -83,12 +84,17 @@ pub fn top_bar_ui(
             ui.checkbox(&mut state.show_overlay, "Overlay on image (O)");
             ui.checkbox(&mut state.binary_mask, "Binary mask");
         });
-        if let Some(mode) = mode {
-            ui.separator();
-            for (m, label) in [(Mode::Image, "Image view"), (Mode::Batch, "Batch table")] {
-                if ui.selectable_label(mode == m, label).clicked() && mode != m {
-                    commands.push(Command::ShowView(m));
-                }
+        ui.separator();
+        for (m, label) in [
+            (Mode::Image, "Image view"),
+            (Mode::Batch, "Batch table"),
+            (Mode::Training, "Training"),
+        ] {
+            if m == Mode::Batch && !has_batch {
+                continue;
+            }
+            if ui.selectable_label(mode == m, label).clicked() && mode != m {
+                commands.push(Command::ShowView(m));
             }
         }
     });
