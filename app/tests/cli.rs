@@ -182,3 +182,99 @@ fn forge_makes_a_dataset_from_photographs() {
     let manifest = std::fs::read_to_string(out_dir.join("manifest.csv")).expect("manifest");
     assert_eq!(manifest.lines().count(), 7);
 }
+
+#[test]
+fn forge_train_and_eval_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let photos = dir.path().join("photos");
+    std::fs::create_dir_all(&photos).expect("dir");
+    for name in ["chelsea.png", "coffee.png"] {
+        std::fs::copy(repo("assets/samples").join(name), photos.join(name)).expect("copy");
+    }
+    let data = dir.path().join("data");
+    let out = forgelens()
+        .args([
+            "forge",
+            "--crop",
+            "64",
+            "--crops-per-photo",
+            "12",
+            "--photos",
+        ])
+        .arg(&photos)
+        .arg("--out")
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    // Two photographs: make both splits exist whatever the hash says.
+    let manifest = std::fs::read_to_string(data.join("manifest.csv")).expect("manifest");
+    let mut lines: Vec<String> = manifest.lines().map(String::from).collect();
+    for (i, line) in lines.iter_mut().enumerate().skip(1) {
+        let split = if i % 4 == 0 { "val" } else { "train" };
+        let cut = line.rfind(',').expect("split column");
+        *line = format!("{},{split}", &line[..cut]);
+    }
+    std::fs::write(data.join("manifest.csv"), lines.join("\n") + "\n").expect("write");
+
+    let run = dir.path().join("run");
+    let train = |extra: &[&str]| {
+        forgelens()
+            .args([
+                "train",
+                "--config",
+                "tiny",
+                "--device",
+                "cpu",
+                "--max-steps-per-epoch",
+                "2",
+            ])
+            .args(extra)
+            .arg("--data")
+            .arg(&data)
+            .arg("--out")
+            .arg(&run)
+            .arg("--cache-dir")
+            .arg(dir.path().join("cache"))
+            .output()
+            .expect("runs")
+    };
+    let out = train(&[]);
+    assert_success(&out);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("teacher epoch 1/2"), "{log}");
+    assert!(run.join("model/model.bpk").is_file());
+    // A second run into the same folder is refused without --resume.
+    let again = train(&[]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--resume"));
+
+    let out = forgelens()
+        .args([
+            "eval", "--json", "--split", "all", "--device", "cpu", "--model",
+        ])
+        .arg(run.join("model"))
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for pointer in [
+        "/image/macro_f1",
+        "/image/per_class/real/f1",
+        "/image/per_class/partial/f1",
+        "/image/per_class/full/f1",
+        "/pixel/cam/f1_at_0_5",
+        "/pixel/attention/iou_at_0_5",
+        "/pixel/fused/best_f1",
+        "/per_generator/rdn-slim-x4/image/macro_f1",
+        "/in_domain/image/macro_f1",
+    ] {
+        assert!(
+            report.pointer(pointer).and_then(|v| v.as_f64()).is_some(),
+            "{pointer} missing in {report}"
+        );
+    }
+    assert_eq!(report["image"]["images"], 24);
+}
