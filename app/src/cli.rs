@@ -129,6 +129,9 @@ pub struct ForgeArgs {
     /// Crops per photograph (labels cycle real, partial, full).
     #[arg(long, default_value_t = 6)]
     pub crops_per_photo: usize,
+    /// Partial-fake generators (comma-separated: rdn-slim-x4, diffusion, patchmatch; default all).
+    #[arg(long, value_delimiter = ',')]
+    pub partial_generators: Vec<String>,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 }

@@ -149,3 +149,51 @@ fn same_seed_same_bytes_and_resume_gives_the_same_dataset() {
     assert_eq!(summary.resumed, 12 - removed);
     assert_eq!(files(&a), files(&b));
 }
+
+#[test]
+fn partial_generators_can_be_restricted_and_unknown_names_are_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let photos = dir.path().join("photos");
+    std::fs::create_dir_all(&photos).expect("dir");
+    for name in ["chelsea.png", "coffee.png"] {
+        std::fs::copy(repo("assets/samples").join(name), photos.join(name)).expect("copy");
+    }
+    let device = Device::flex();
+    let rdn = RdnPreset::SlimX4.load_shipped(&device).expect("generator");
+    let only = ForgeConfig {
+        partial_generators: vec!["diffusion".into()],
+        ..config()
+    };
+    let summary = forge(
+        &photos,
+        &dir.path().join("out"),
+        &only,
+        &rdn,
+        &device,
+        &no_progress(),
+        &CancelToken::new(),
+    )
+    .expect("forge");
+    let partials: Vec<_> = summary
+        .rows
+        .iter()
+        .filter(|r| r.label == "partial")
+        .collect();
+    assert!(!partials.is_empty());
+    assert!(partials.iter().all(|r| r.generator == "diffusion"));
+    let unknown = ForgeConfig {
+        partial_generators: vec!["stable-diffusion".into()],
+        ..config()
+    };
+    let err = forge(
+        &photos,
+        &dir.path().join("out2"),
+        &unknown,
+        &rdn,
+        &device,
+        &no_progress(),
+        &CancelToken::new(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("stable-diffusion"), "{err}");
+}

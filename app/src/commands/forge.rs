@@ -23,6 +23,7 @@ pub fn run(args: ForgeArgs) -> Result<ExitCode> {
         crop_size: args.crop,
         crops_per_photo: args.crops_per_photo,
         seed: args.seed,
+        partial_generators: args.partial_generators.clone(),
         ..ForgeConfig::default()
     };
     let bar = ProgressBar::new(0).with_style(

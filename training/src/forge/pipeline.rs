@@ -32,6 +32,9 @@ pub struct ForgeConfig {
     pub train_share: f32,
     pub val_share: f32,
     pub mask: MaskConfig,
+    /// Generators for partial fakes, by name (`rdn-slim-x4`, `diffusion`, `patchmatch`);
+    /// empty = all three, rotating.
+    pub partial_generators: Vec<String>,
 }
 
 impl Default for ForgeConfig {
@@ -43,12 +46,25 @@ impl Default for ForgeConfig {
             train_share: 0.7,
             val_share: 0.15,
             mask: MaskConfig::default(),
+            partial_generators: Vec::new(),
         }
     }
 }
 
+/// The partial-fake generators, by the name the manifest records.
+pub const PARTIAL_GENERATORS: [(&str, PartialGenerator); 3] = [
+    ("rdn-slim-x4", PartialGenerator::Rdn),
+    ("diffusion", PartialGenerator::Inpaint(Inpainter::Diffusion)),
+    (
+        "patchmatch",
+        PartialGenerator::Inpaint(Inpainter::PatchMatch),
+    ),
+];
+
 #[derive(Debug, thiserror::Error)]
 pub enum ForgeError {
+    #[error("unknown partial-fake generator `{0}` (expected rdn-slim-x4, diffusion or patchmatch)")]
+    UnknownGenerator(String),
     #[error("cannot read the photo folder {path}: {source}")]
     Photos {
         path: PathBuf,
@@ -142,14 +158,20 @@ pub fn forge(
         std::fs::create_dir_all(&path).map_err(|source| ForgeError::Write { path, source })?;
     }
     let limits = ImageLimits::default();
-    let partial_generators = [
-        ("rdn-slim-x4", PartialGenerator::Rdn),
-        ("diffusion", PartialGenerator::Inpaint(Inpainter::Diffusion)),
-        (
-            "patchmatch",
-            PartialGenerator::Inpaint(Inpainter::PatchMatch),
-        ),
-    ];
+    let partial_generators: Vec<(&'static str, PartialGenerator)> = PARTIAL_GENERATORS
+        .into_iter()
+        .filter(|(name, _)| {
+            config.partial_generators.is_empty()
+                || config.partial_generators.iter().any(|g| g == name)
+        })
+        .collect();
+    if let Some(unknown) = config
+        .partial_generators
+        .iter()
+        .find(|g| !PARTIAL_GENERATORS.iter().any(|(name, _)| name == g))
+    {
+        return Err(ForgeError::UnknownGenerator(unknown.clone()));
+    }
     for (index, photo) in files.iter().enumerate() {
         if cancel.is_cancelled() {
             return Err(ForgeError::Cancelled);
