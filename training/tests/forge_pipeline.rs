@@ -194,6 +194,6 @@ fn partial_generators_can_be_restricted_and_unknown_names_are_errors() {
         &no_progress(),
         &CancelToken::new(),
     )
-    .unwrap_err();
+    .expect_err("must fail");
     assert!(err.to_string().contains("stable-diffusion"), "{err}");
 }

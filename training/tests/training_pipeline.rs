@@ -103,7 +103,7 @@ fn trained_run() -> &'static Path {
         let dir = tempfile::tempdir().expect("temp dir");
         let run = dir.path().join("run");
         let events = Mutex::new(Vec::new());
-        let sink = |e: TrainEvent| events.lock().unwrap().push(e);
+        let sink = |e: TrainEvent| events.lock().expect("lock").push(e);
         train(
             config(),
             &options(&run, &dir.path().join("cache"), false),
@@ -143,8 +143,8 @@ fn every_stage_lowers_its_loss_and_the_run_writes_a_trained_model() {
             .keys()
             .find(|k| *k == "total" || *k == "cross_entropy");
         let key = key.expect("a total loss");
-        let first = epochs.first().unwrap().losses[key];
-        let last = epochs.last().unwrap().losses[key];
+        let first = epochs.first().expect("present").losses[key];
+        let last = epochs.last().expect("present").losses[key];
         assert!(
             last < first,
             "{}: {key} went from {first} to {last}",
@@ -202,7 +202,7 @@ fn a_run_killed_mid_epoch_resumes_from_its_last_checkpoint() {
     let resumed = Mutex::new(None);
     let sink = |e: TrainEvent| {
         if let TrainEvent::Started { resumed: r, .. } = e {
-            *resumed.lock().unwrap() = Some(r);
+            *resumed.lock().expect("lock") = Some(r);
         }
     };
     train(
@@ -213,7 +213,7 @@ fn a_run_killed_mid_epoch_resumes_from_its_last_checkpoint() {
     )
     .expect("resume");
     assert_eq!(
-        resumed.lock().unwrap().clone().flatten().as_deref(),
+        resumed.lock().expect("lock").clone().flatten().as_deref(),
         Some("students-r1, after epoch 1")
     );
     // Every epoch of every phase recorded exactly once: nothing lost, nothing repeated.
@@ -387,7 +387,7 @@ fn evaluation_reports_image_and_pixel_scores() {
         assert!((0.0..=1.0).contains(&v), "{pointer} = {v}");
     }
     assert_eq!(
-        report.pixel.as_ref().unwrap().fused.images,
+        report.pixel.as_ref().expect("present").fused.images,
         dataset.count(Label::Partial)
     );
 }
@@ -397,7 +397,7 @@ fn bad_data_gives_clear_errors_or_counted_skips() {
     let dir = tempfile::tempdir().expect("temp dir");
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(&empty).expect("dir");
-    let err = Dataset::open(&empty).unwrap_err();
+    let err = Dataset::open(&empty).expect_err("must fail");
     assert!(matches!(err, DataError::UnknownLayout(_)));
     assert!(err.to_string().contains("real/"), "{err}");
 
@@ -405,7 +405,7 @@ fn bad_data_gives_clear_errors_or_counted_skips() {
     for f in ["real", "partial"] {
         std::fs::create_dir_all(missing.join(f)).expect("dir");
     }
-    let err = Dataset::open(&missing).unwrap_err();
+    let err = Dataset::open(&missing).expect_err("must fail");
     assert!(
         err.to_string().contains("`full/` folder is missing"),
         "{err}"
@@ -429,7 +429,7 @@ fn bad_data_gives_clear_errors_or_counted_skips() {
         .samples
         .iter()
         .find(|s| s.label == Label::Partial)
-        .unwrap();
+        .expect("present");
     assert!(partial.mask.is_none());
 
     // A manifest naming a missing file: counted as skipped, not fatal.
@@ -447,6 +447,6 @@ fn bad_data_gives_clear_errors_or_counted_skips() {
         "path,label\nreal/a.png,fake\n",
     )
     .expect("m");
-    let err = Dataset::open(&no_mask).unwrap_err();
+    let err = Dataset::open(&no_mask).expect_err("must fail");
     assert!(err.to_string().contains("line 2"), "{err}");
 }

@@ -108,10 +108,7 @@ pub fn role(sample: &Sample, config: &TrainingConfig) -> Split {
 pub fn in_domain(sample: &Sample, config: &TrainingConfig) -> bool {
     sample.label == Label::Real
         || config.train_generators.is_empty()
-        || config
-            .train_generators
-            .iter()
-            .any(|g| *g == sample.generator)
+        || config.train_generators.contains(&sample.generator)
 }
 
 /// `(train, val)` samples.

@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn discrepancy_is_mean_squared_difference() {
         let (a, b) = pair();
-        let d: Vec<f32> = discrepancy(a, b).into_data().try_into_vec::<f32>().unwrap();
+        let d: Vec<f32> = discrepancy(a, b)
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("present");
         assert_eq!(d, vec![1.0, 2.0, 0.0]);
     }
 
