@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use burn::module::Module;
 use forgelens_engine::device::{AdapterSummary, cuda_built, wgpu_adapters};
 use forgelens_engine::model::{ModelCard, load_model_dir};
 use forgelens_engine::{DeviceChoice, select_device};
@@ -28,7 +29,17 @@ struct ModelInfo {
     dir: String,
     id: String,
     weights_sha256: String,
+    /// Parameters per network.
+    parameters: Parameters,
     card: ModelCard,
+}
+
+#[derive(Serialize)]
+struct Parameters {
+    extractor: usize,
+    teacher_and_students: usize,
+    classifier: usize,
+    fusion: usize,
 }
 
 pub fn run(args: InfoArgs) -> Result<ExitCode> {
@@ -45,6 +56,14 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
                 dir: loaded.dir.display().to_string(),
                 id: loaded.id(),
                 weights_sha256: loaded.weights_sha256.clone(),
+                parameters: Parameters {
+                    extractor: loaded.model.extractor.num_params(),
+                    teacher_and_students: loaded.model.teacher.num_params()
+                        + loaded.model.student1.num_params()
+                        + loaded.model.student2.num_params(),
+                    classifier: loaded.model.classifier.num_params(),
+                    fusion: loaded.model.fusion.num_params(),
+                },
                 card: loaded.card,
             }),
             None,
@@ -86,6 +105,14 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
     match (&info.model, &info.model_error) {
         (Some(m), _) => {
             println!("model: {} in {}", m.id, m.dir);
+            let p = &m.parameters;
+            println!(
+                "parameters: extractor {:.2}M, teacher + students {:.2}M, classifier {:.3}M, fusion net {:.2}M",
+                p.extractor as f64 / 1e6,
+                p.teacher_and_students as f64 / 1e6,
+                p.classifier as f64 / 1e6,
+                p.fusion as f64 / 1e6
+            );
             print!("{}", m.card.summary());
         }
         (None, Some(e)) => println!("model: {e}"),
