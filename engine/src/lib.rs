@@ -17,6 +17,7 @@ pub mod nn;
 pub mod progress;
 pub mod regions;
 pub mod render;
+pub mod report;
 pub mod tiling;
 
 pub use analysis::{Analysis, AnalysisSummary, Heatmap, Label};
