@@ -69,6 +69,9 @@ pub struct State {
     pub layout: Layout,
     pub dark_mode: bool,
     pub last_export_dir: Option<PathBuf>,
+    /// Shown in reports.
+    pub analyst: String,
+    pub case_id: String,
 }
 
 impl Default for State {
@@ -85,6 +88,8 @@ impl Default for State {
             layout: Layout::Grid,
             dark_mode: true,
             last_export_dir: None,
+            analyst: String::new(),
+            case_id: String::new(),
         }
     }
 }
