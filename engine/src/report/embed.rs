@@ -120,9 +120,9 @@ pub fn unescape_script_json(text: &str) -> String {
     while let Some(i) = rest.find('\\') {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        if tail.starts_with("\\u003c") {
+        if let Some(after) = tail.strip_prefix("\\u003c") {
             out.push('<');
-            rest = &tail[6..];
+            rest = after;
         } else {
             // Any other escape: copy the backslash and the character it escapes.
             let escaped_len = tail[1..].chars().next().map_or(0, char::len_utf8);

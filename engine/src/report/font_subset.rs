@@ -161,7 +161,7 @@ pub fn subset_truetype(font: &[u8], used: &BTreeSet<u16>) -> Result<Vec<u8>, Sub
             tables.push((*tag, data.to_vec()));
         }
     }
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|table| table.0);
 
     let count = tables.len() as u16;
     let power = 1u16 << (15 - count.leading_zeros());
@@ -211,7 +211,7 @@ mod tests {
         assert!(subset.len() < font.len() / 4, "{} bytes", subset.len());
         let small = ttf_parser::Face::parse(&subset, 0).expect("the subset parses");
         assert_eq!(small.number_of_glyphs(), face.number_of_glyphs());
-        let mut bbox = Bbox::default();
+        let mut bbox = Bbox;
         for &gid in &used {
             let id = ttf_parser::GlyphId(gid);
             assert_eq!(small.glyph_hor_advance(id), face.glyph_hor_advance(id));
@@ -230,7 +230,6 @@ mod tests {
         );
     }
 
-    #[derive(Default)]
     struct Bbox;
     impl ttf_parser::OutlineBuilder for Bbox {
         fn move_to(&mut self, _: f32, _: f32) {}

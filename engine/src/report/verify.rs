@@ -124,31 +124,39 @@ pub fn verify_report(
         ),
     ));
     let name = e.file_name.as_deref().unwrap_or("image");
-    checks.push(
-        match decode_image(evidence_bytes, name, &ImageLimits::default()) {
-            Ok(image) => {
-                let pixels = pixels_sha256(&image);
-                let same = pixels == e.pixels_sha256;
-                check(
-                    "decoded pixels",
-                    same,
-                    if same {
-                        "the decoded pixels are identical".to_string()
-                    } else {
-                        format!(
-                            "the decoded pixels differ (SHA-256 {pixels}, report {})",
-                            e.pixels_sha256
-                        )
-                    },
-                )
-            }
-            Err(err) => check(
+    // At least the limits the report was made with, so an image that was analysed decodes.
+    let defaults = ImageLimits::default();
+    let limits = ImageLimits {
+        max_pixels: defaults
+            .max_pixels
+            .max(report.processing.parameters.max_pixels),
+        max_file_bytes: defaults
+            .max_file_bytes
+            .max(report.processing.parameters.max_file_bytes),
+    };
+    checks.push(match decode_image(evidence_bytes, name, &limits) {
+        Ok(image) => {
+            let pixels = pixels_sha256(&image);
+            let same = pixels == e.pixels_sha256;
+            check(
                 "decoded pixels",
-                false,
-                format!("the image does not decode: {err}"),
-            ),
-        },
-    );
+                same,
+                if same {
+                    "the decoded pixels are identical".to_string()
+                } else {
+                    format!(
+                        "the decoded pixels differ (SHA-256 {pixels}, report {})",
+                        e.pixels_sha256
+                    )
+                },
+            )
+        }
+        Err(err) => check(
+            "decoded pixels",
+            false,
+            format!("the image does not decode: {err}"),
+        ),
+    });
 
     checks.push(match installed_model {
         Some(model) => {
