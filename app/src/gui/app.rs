@@ -59,6 +59,8 @@ pub struct ForgeLensApp {
     /// The last error, shown until dismissed or replaced.
     pub error: Option<String>,
     status: String,
+    /// A report is being written by the worker.
+    report_pending: bool,
     tasks_tx: Sender<TaskDone>,
     tasks_rx: Receiver<TaskDone>,
     ctx: egui::Context,
@@ -88,6 +90,7 @@ impl ForgeLensApp {
             selected_region: None,
             error: None,
             status: String::new(),
+            report_pending: false,
             tasks_tx,
             tasks_rx,
             ctx,
@@ -138,6 +141,7 @@ impl ForgeLensApp {
 
     pub fn is_busy(&self) -> bool {
         self.job.is_some()
+            || self.report_pending
             || matches!(self.model, ModelStatus::Loading)
             || self.batch.as_ref().is_some_and(|b| !b.done())
     }
@@ -293,6 +297,7 @@ impl ForgeLensApp {
                     },
                 });
                 self.status = format!("writing the report {}", out.display());
+                self.report_pending = true;
             }
             Command::ModelDialog => self.spawn_dialog(|| {
                 rfd::FileDialog::new()
@@ -430,9 +435,13 @@ impl ForgeLensApp {
                     }
                 }
                 Reply::ReportWritten(Ok(path)) => {
+                    self.report_pending = false;
                     self.status = format!("report written: {}", path.display());
                 }
-                Reply::ReportWritten(Err(e)) => self.error = Some(format!("report failed: {e}")),
+                Reply::ReportWritten(Err(e)) => {
+                    self.report_pending = false;
+                    self.error = Some(format!("report failed: {e}"));
+                }
                 Reply::Cancelled { path } => {
                     if self.job.as_ref().is_some_and(|j| j.path == path) {
                         self.job = None;
