@@ -15,14 +15,15 @@ use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::render::Colormap;
 use forgelens_engine::report::index::{IndexRow, write_index};
 use forgelens_engine::report::{
-    Clock, ModelRecord, ReportInput, ReportOptions, SystemClock, ToolInfo, build_report,
-    check_writable, read_evidence, render_report, write_report_file,
+    Clock, ModelRecord, ReportInput, ReportOptions, SystemClock, build_report, check_writable,
+    read_evidence, render_report, write_report_file,
 };
 use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::report::{case_info, signing_key};
+use crate::build_info::tool_info;
 use crate::cli::AnalyzeArgs;
 use crate::model_location::resolve_model_dir;
 
@@ -126,7 +127,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                         model: ModelRecord::from_loaded(analyzer.model()),
                         analyzer_options: options,
                         case: case_info(&args.case),
-                        tool: ToolInfo::current(),
+                        tool: tool_info(),
                         started,
                         finished,
                     };

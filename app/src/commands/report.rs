@@ -10,11 +10,12 @@ use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::report::signing::SigningKey;
 use forgelens_engine::report::{
-    CaseInfo, MapThresholds, ReportFormat, ReportOptions, SystemClock, analyze_and_report,
-    check_writable, read_evidence, read_signing_key, write_report_file,
+    CaseInfo, MapThresholds, ReportFormat, ReportOptions, ReportRequest, SystemClock,
+    analyze_and_report, check_writable, read_evidence, read_signing_key, write_report_file,
 };
 use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
 
+use crate::build_info::tool_info;
 use crate::cli::{CaseArgs, ReportArgs};
 use crate::model_location::resolve_model_dir;
 
@@ -100,13 +101,17 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         },
         ..ReportOptions::default()
     };
+    let request = ReportRequest {
+        case: case_info(&args.case),
+        options: report_options,
+        format: args.format,
+        key: key.as_ref(),
+        tool: tool_info(),
+    };
     let made = analyze_and_report(
         &analyzer,
         &evidence,
-        case_info(&args.case),
-        &report_options,
-        args.format,
-        key.as_ref(),
+        &request,
         &SystemClock,
         &no_progress(),
         &CancelToken::new(),

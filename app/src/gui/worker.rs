@@ -9,8 +9,8 @@ use forgelens_engine::image_input::read_image_file;
 use forgelens_engine::model::{Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, Progress};
 use forgelens_engine::report::{
-    CaseInfo, ReportFormat, ReportOptions, SystemClock, analyze_and_report, check_writable,
-    read_evidence, write_report_file,
+    CaseInfo, ReportFormat, ReportOptions, ReportRequest, SystemClock, analyze_and_report,
+    check_writable, read_evidence, write_report_file,
 };
 use forgelens_engine::{
     Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
@@ -220,13 +220,17 @@ fn write_report(
         check_writable(dir).map_err(|e| error_chain(&e))?;
     }
     let evidence = read_evidence(image, &a.options().limits).map_err(|e| e.to_string())?;
+    let request = ReportRequest {
+        case,
+        options: options.clone(),
+        format,
+        key: None,
+        tool: crate::build_info::tool_info(),
+    };
     let made = analyze_and_report(
         a,
         &evidence,
-        case,
-        options,
-        format,
-        None,
+        &request,
         &SystemClock,
         &forgelens_engine::progress::no_progress(),
         &CancelToken::new(),

@@ -42,12 +42,13 @@ pub struct ToolInfo {
 }
 
 impl ToolInfo {
-    /// This build of ForgeLens.
-    pub fn current() -> Self {
+    /// ForgeLens at `version`, built from `source_revision` (the program knows both: see
+    /// `app/build.rs`).
+    pub fn forgelens(version: &str, source_revision: &str) -> Self {
         Self {
             name: "ForgeLens".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            source_revision: env!("FORGELENS_SOURCE_REVISION").to_string(),
+            version: version.to_string(),
+            source_revision: source_revision.to_string(),
         }
     }
 }

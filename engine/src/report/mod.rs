@@ -325,16 +325,23 @@ pub struct MadeReport {
     pub render_ms: f64,
 }
 
-/// Analyses `evidence` and makes its report in `format` (signed with `key` when given), as
-/// the command line and the app do.
-#[allow(clippy::too_many_arguments)]
+/// What to put in a report besides the analysis, and how to write it.
+#[derive(Debug, Clone)]
+pub struct ReportRequest<'a> {
+    pub case: CaseInfo,
+    pub options: ReportOptions,
+    pub format: ReportFormat,
+    /// Sign the report JSON with this key.
+    pub key: Option<&'a SigningKey>,
+    /// The program making the report.
+    pub tool: ToolInfo,
+}
+
+/// Analyses `evidence` and makes its report, as the command line and the app do.
 pub fn analyze_and_report(
     analyzer: &Analyzer,
     evidence: &EvidenceFile,
-    case: CaseInfo,
-    options: &ReportOptions,
-    format: ReportFormat,
-    key: Option<&SigningKey>,
+    request: &ReportRequest,
     clock: &dyn Clock,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
@@ -348,13 +355,20 @@ pub fn analyze_and_report(
         analysis: &analysis,
         model: ModelRecord::from_loaded(analyzer.model()),
         analyzer_options: *analyzer.options(),
-        case,
-        tool: ToolInfo::current(),
+        case: request.case.clone(),
+        tool: request.tool.clone(),
         started,
         finished,
     };
-    let report = build_report(&input, options, clock);
-    let bytes = render_report(&report, evidence, &analysis, options, format, key);
+    let report = build_report(&input, &request.options, clock);
+    let bytes = render_report(
+        &report,
+        evidence,
+        &analysis,
+        &request.options,
+        request.format,
+        request.key,
+    );
     Ok(MadeReport {
         report,
         analysis,

@@ -1,5 +1,6 @@
-//! Records the git commit the engine is built from (`FORGELENS_SOURCE_REVISION`, shown in
-//! reports), or `unknown` outside a git checkout. Re-runs when HEAD moves.
+//! Records the git commit the `forgelens` program is built from (`FORGELENS_SOURCE_REVISION`,
+//! stated in reports), or `unknown` outside a git checkout. Re-runs when HEAD moves; it lives in
+//! the app, the last crate in the chain, so a commit rebuilds only the app.
 
 use std::process::Command;
 
