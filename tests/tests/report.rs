@@ -227,6 +227,30 @@ fn html_contains_the_hashes_and_every_parameter() {
     let embedded = extract_report(html.as_bytes()).expect("embedded");
     assert_eq!(embedded.format, ReportFormat::Html);
     assert_eq!(embedded.report_json, report_json(&f.report).into_bytes());
+
+    // A model card with measured metrics shows each of them.
+    assert!(html.contains("none in the model card"));
+    let mut with_metrics = f.report.clone();
+    with_metrics.model.card.metrics = Some(serde_json::json!({
+        "test": {"accuracy": 0.875, "macro_f1": 0.8125, "fused_iou_at_0_5": 0.25}
+    }));
+    let html = render_report(
+        &with_metrics,
+        &f.evidence,
+        &f.analysis,
+        &f.options,
+        ReportFormat::Html,
+        None,
+    );
+    let html = String::from_utf8(html).expect("UTF-8");
+    for (key, value) in [
+        ("accuracy", "0.875"),
+        ("macro_f1", "0.8125"),
+        ("fused_iou_at_0_5", "0.25"),
+    ] {
+        let row = format!("<tr><th>metric test.{key}</th><td>{value}</td></tr>");
+        assert!(html.contains(&row), "{row} missing");
+    }
 }
 
 /// Runs one of poppler's tools; fails (never skips) when poppler-utils is missing.
