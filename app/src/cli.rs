@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::model::Preset;
+use forgelens_engine::report::ReportFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +51,13 @@ fn parse_preset(s: &str) -> Result<Preset, String> {
 pub enum Command {
     /// Analyse images: verdict, probabilities, and CAM / attention / fused maps as PNG.
     Analyze(AnalyzeArgs),
+    /// Analyse one image and write a report to hand on (PDF, HTML or JSON).
+    Report(ReportArgs),
+    /// Check that a report describes an image exactly, was made with the installed model,
+    /// and carries a valid signature.
+    VerifyReport(VerifyReportArgs),
+    /// Make an Ed25519 key pair for signing reports (PREFIX.key, PREFIX.pub).
+    Keygen(KeygenArgs),
     /// List devices and backends, and show the model card.
     Info(InfoArgs),
     /// Write a model directory with freshly initialised networks (pretrained extractor).
@@ -161,6 +169,90 @@ pub struct AnalyzeArgs {
     /// Largest accepted image, in megapixels.
     #[arg(long, default_value_t = 50.0)]
     pub max_megapixels: f64,
+    /// Also write one report per image into this folder, with index.csv and index.html.
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Format of the reports written with --report-dir.
+    #[arg(long, default_value = "pdf", value_parser = parse_report_format)]
+    pub report_format: ReportFormat,
+    #[command(flatten)]
+    pub case: CaseArgs,
+}
+
+fn parse_report_format(s: &str) -> Result<ReportFormat, String> {
+    s.parse()
+}
+
+/// Who the report is for, and the signing key.
+#[derive(Debug, Args)]
+pub struct CaseArgs {
+    /// Analyst's name, shown in reports.
+    #[arg(long)]
+    pub analyst: Option<String>,
+    /// Case number or identifier, shown in reports.
+    #[arg(long = "case", value_name = "ID")]
+    pub case_id: Option<String>,
+    /// Free-text notes for reports.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Sign reports with this Ed25519 secret key (from `forgelens keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The image (the evidence; it is only read).
+    pub image: PathBuf,
+    /// pdf, html or json.
+    #[arg(long, default_value = "pdf", value_parser = parse_report_format)]
+    pub format: ReportFormat,
+    /// Report file (default: <image stem>.report.<format> in the current folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub case: CaseArgs,
+    /// Model directory (default: the bundled model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// Threshold for the map areas and the region list (0 to 1).
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f32,
+    /// Largest number of tiles per image.
+    #[arg(long, default_value_t = 64)]
+    pub max_tiles: usize,
+    /// Overlap between neighbouring tiles (0 to 0.9).
+    #[arg(long, default_value_t = 0.25)]
+    pub overlap: f32,
+    /// Largest accepted image, in megapixels.
+    #[arg(long, default_value_t = 50.0)]
+    pub max_megapixels: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyReportArgs {
+    /// The report (PDF, HTML or JSON).
+    pub report: PathBuf,
+    /// The image it should describe.
+    pub image: PathBuf,
+    /// Model directory to compare with (default: the bundled model, if installed).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Require a signature by this Ed25519 public key (from `forgelens keygen`).
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
+    /// Print the checks as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Writes PREFIX.key (secret, owner-only) and PREFIX.pub; neither may exist.
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The `forgelens` application as a library: the command line (`cli`, `commands`) and the
 //! desktop app (`gui`). `main.rs` is a thin wrapper, so tests drive the same code paths.
 
+pub mod build_info;
 pub mod cli;
 pub mod commands;
 pub mod gui;

@@ -328,3 +328,37 @@ fn the_training_panel_runs_a_tiny_config_and_shows_progress() {
         other => panic!("model not loaded: {other:?}"),
     }
 }
+
+#[test]
+fn export_report_writes_a_verifiable_report_with_the_case_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut harness = harness(tiny_model(dir.path()));
+    settle(&mut harness);
+    let image = repo("assets/samples/chelsea.png");
+    harness.state_mut().execute(Command::Open(image.clone()));
+    settle(&mut harness);
+    harness.state_mut().state.analyst = "R. Analyst".into();
+    harness.state_mut().state.case_id = "GUI-7".into();
+    let out = dir.path().join("chelsea.report.html");
+    harness.state_mut().execute(Command::ReportTo(
+        out.clone(),
+        forgelens_engine::report::ReportFormat::Html,
+    ));
+    settle(&mut harness);
+    assert!(
+        harness.state().error.is_none(),
+        "{:?}",
+        harness.state().error
+    );
+    let html = std::fs::read(&out).expect("the report was written");
+    let text = String::from_utf8_lossy(&html);
+    assert!(text.contains("R. Analyst") && text.contains("GUI-7"));
+    let verification = forgelens_engine::report::verify_report(
+        &html,
+        &std::fs::read(&image).expect("image"),
+        None,
+        None,
+    )
+    .expect("readable");
+    assert!(verification.passed(), "{:?}", verification.checks);
+}

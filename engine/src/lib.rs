@@ -18,6 +18,7 @@ pub mod preprocess;
 pub mod progress;
 pub mod regions;
 pub mod render;
+pub mod report;
 pub mod tiling;
 
 pub use analysis::{Analysis, AnalysisSummary, Heatmap, Label};

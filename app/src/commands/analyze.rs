@@ -1,23 +1,55 @@
-//! `forgelens analyze`: for each image, the analysis JSON (without map values) and the maps
-//! as PNG (greyscale and overlaid on the image) in `--out`; a line per image on stderr, or a
-//! JSON array on stdout with `--json`. Exit code 1 if any image failed.
+//! `forgelens analyze`: for each image (folders are expanded), the analysis JSON (without map
+//! values) and the maps as PNG (greyscale and overlaid on the image) in `--out`; with
+//! `--report-dir`, also a report per image and an index (CSV, HTML) of all verdicts. A line
+//! per image on stderr, or a JSON array on stdout with `--json`. Exit code 1 if any image failed.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use forgelens_engine::analysis::AnalysisSummary;
 use forgelens_engine::export::write_analysis_files;
-use forgelens_engine::image_input::{ImageLimits, read_image_file};
+use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::render::Colormap;
+use forgelens_engine::report::index::{IndexRow, write_index};
+use forgelens_engine::report::{
+    Clock, ModelRecord, ReportInput, ReportOptions, SystemClock, build_report, check_writable,
+    read_evidence, render_report, write_report_file,
+};
 use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use super::report::{case_info, signing_key};
+use crate::build_info::tool_info;
 use crate::cli::AnalyzeArgs;
 use crate::model_location::resolve_model_dir;
+
+/// Image file extensions taken from a folder given on the command line.
+const IMAGE_EXTENSIONS: [&str; 9] = [
+    "png", "jpg", "jpeg", "tif", "tiff", "webp", "gif", "bmp", "jfif",
+];
+
+/// The images to analyse: files as given, folders expanded to the images directly inside,
+/// sorted by name.
+fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let found = crate::gui::batch::image_files(input, &IMAGE_EXTENSIONS)
+                .with_context(|| format!("listing {}", input.display()))?;
+            if found.is_empty() {
+                eprintln!("warning: no images in {}", input.display());
+            }
+            out.extend(found);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
 
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -27,6 +59,8 @@ enum Outcome {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
+    let images = expand_inputs(&args.images)?;
+    let key = signing_key(&args.case)?;
     let model_dir = resolve_model_dir(args.model.clone())?;
     let device = select_device(args.device.device)?;
     let options = AnalyzerOptions {
@@ -48,37 +82,92 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating the output directory {}", args.out.display()))?;
+    if let Some(dir) = &args.report_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the report directory {}", dir.display()))?;
+        check_writable(dir)?;
+    }
+    let report_options = ReportOptions::default();
+    let clock = SystemClock;
+    let mut index = Vec::new();
 
-    let bar = ProgressBar::new(args.images.len() as u64).with_style(
+    let bar = ProgressBar::new(images.len() as u64).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("a valid template"),
     );
-    if args.images.len() < 2 {
+    if images.len() < 2 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut stems = HashSet::new();
     let mut outcomes = Vec::new();
     let mut failed = false;
-    for path in &args.images {
+    for path in &images {
         bar.set_message(path.display().to_string());
-        let result = read_image_file(path, &options.limits)
+        let mut report_file = String::new();
+        let result = read_evidence(path, &options.limits)
             .map_err(anyhow::Error::from)
-            .and_then(|image| {
+            .and_then(|evidence| {
+                let started = clock.now();
                 let analysis =
-                    analyzer.analyze_image(&image, &no_progress(), &CancelToken::new())?;
+                    analyzer.analyze_image(&evidence.image, &no_progress(), &CancelToken::new())?;
+                let finished = clock.now();
                 let stem = unique_stem(path, &mut stems);
                 write_analysis_files(
                     &analysis,
-                    &image.rgb,
+                    &evidence.image.rgb,
                     &args.out,
                     &stem,
                     Colormap::Inferno,
                     0.5,
                 )
                 .with_context(|| format!("writing results to {}", args.out.display()))?;
+                if let Some(dir) = &args.report_dir {
+                    let input = ReportInput {
+                        evidence: &evidence,
+                        analysis: &analysis,
+                        model: ModelRecord::from_loaded(analyzer.model()),
+                        analyzer_options: options,
+                        case: case_info(&args.case),
+                        tool: tool_info(),
+                        started,
+                        finished,
+                    };
+                    let report = build_report(&input, &report_options, &clock);
+                    let bytes = render_report(
+                        &report,
+                        &evidence,
+                        &analysis,
+                        &report_options,
+                        args.report_format,
+                        key.as_ref(),
+                    );
+                    let out = dir.join(format!("{stem}.report.{}", args.report_format.extension()));
+                    write_report_file(&out, &bytes, path)?;
+                    report_file = out
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                }
                 Ok(analysis)
             });
         match result {
             Ok(analysis) => {
+                index.push(IndexRow {
+                    image: path.display().to_string(),
+                    report: report_file,
+                    verdict: analysis.verdict.label.name().to_string(),
+                    summary: analysis.verdict.summary.clone(),
+                    p_real: Some(analysis.probabilities.real),
+                    p_partial: Some(analysis.probabilities.partial),
+                    p_full: Some(analysis.probabilities.full),
+                    fused_area: Some(
+                        analysis
+                            .maps
+                            .fused
+                            .area_above(report_options.thresholds.fused),
+                    ),
+                    sha256: analysis.input.sha256.clone(),
+                    error: String::new(),
+                });
                 if !args.json {
                     bar.suspend(|| {
                         eprintln!(
@@ -97,6 +186,18 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
             Err(error) => {
                 failed = true;
                 bar.suspend(|| eprintln!("error: {error:#}"));
+                index.push(IndexRow {
+                    image: path.display().to_string(),
+                    report: String::new(),
+                    verdict: String::new(),
+                    summary: String::new(),
+                    p_real: None,
+                    p_partial: None,
+                    p_full: None,
+                    fused_area: None,
+                    sha256: String::new(),
+                    error: format!("{error:#}"),
+                });
                 outcomes.push(Outcome::Failed {
                     file: path.display().to_string(),
                     error: format!("{error:#}"),
@@ -106,6 +207,17 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if let Some(dir) = &args.report_dir {
+        let title = match &args.case.case_id {
+            Some(case) => format!("ForgeLens reports, case {case}"),
+            None => "ForgeLens reports".to_string(),
+        };
+        let written = write_index(dir, &title, &index)
+            .with_context(|| format!("writing the index to {}", dir.display()))?;
+        if !args.json {
+            eprintln!("reports and index in {}", written[1].display());
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcomes)?);
     }

@@ -5,7 +5,10 @@ mod eval;
 mod forge;
 mod info;
 mod init_model;
+mod keygen;
+mod report;
 mod train;
+mod verify_report;
 
 use std::process::ExitCode;
 
@@ -15,6 +18,9 @@ use anyhow::Result;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Analyze(args)) => analyze::run(args),
+        Some(Command::Report(args)) => report::run(args),
+        Some(Command::VerifyReport(args)) => verify_report::run(args),
+        Some(Command::Keygen(args)) => keygen::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::InitModel(args)) => init_model::run(args),
         Some(Command::Forge(args)) => forge::run(args),

@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use forgelens_engine::export::write_analysis_files;
 use forgelens_engine::files::write_atomic;
 use forgelens_engine::progress::{CancelToken, Progress};
+use forgelens_engine::report::{CaseInfo, MapThresholds, ReportOptions};
 
 use super::batch::{Batch, BatchRow, image_files};
 use super::command::{Command, Mode};
@@ -59,6 +60,8 @@ pub struct ForgeLensApp {
     /// The last error, shown until dismissed or replaced.
     pub error: Option<String>,
     status: String,
+    /// A report is being written by the worker.
+    report_pending: bool,
     tasks_tx: Sender<TaskDone>,
     tasks_rx: Receiver<TaskDone>,
     ctx: egui::Context,
@@ -89,6 +92,7 @@ impl ForgeLensApp {
             selected_region: None,
             error: None,
             status: String::new(),
+            report_pending: false,
             tasks_tx,
             tasks_rx,
             ctx,
@@ -140,6 +144,7 @@ impl ForgeLensApp {
 
     pub fn is_busy(&self) -> bool {
         self.job.is_some()
+            || self.report_pending
             || matches!(self.model, ModelStatus::Loading)
             || self.batch.as_ref().is_some_and(|b| !b.done())
     }
@@ -247,6 +252,55 @@ impl ForgeLensApp {
                     let _ = tx.send(TaskDone::Exported(result));
                     ctx.request_repaint();
                 });
+            }
+            Command::ReportDialog(format) => {
+                let Some(d) = &self.displayed else { return };
+                let stem = d
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "image".into());
+                let start = self.state.last_export_dir.clone();
+                self.spawn_dialog(move || {
+                    let mut dialog = rfd::FileDialog::new()
+                        .set_title("Write a report")
+                        .set_file_name(format!("{stem}.report.{}", format.extension()))
+                        .add_filter(format.extension(), &[format.extension()]);
+                    if let Some(dir) = start {
+                        dialog = dialog.set_directory(dir);
+                    }
+                    dialog
+                        .save_file()
+                        .map(|path| Command::ReportTo(path, format))
+                });
+            }
+            Command::ReportTo(out, format) => {
+                let Some(d) = &self.displayed else { return };
+                self.state.last_export_dir = out.parent().map(Path::to_path_buf);
+                let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+                let [cam, attention, fused] = self.state.thresholds;
+                self.worker.send(Request::Report {
+                    image: d.path.clone(),
+                    out: out.clone(),
+                    format,
+                    case: CaseInfo {
+                        analyst: text(&self.state.analyst),
+                        case_id: text(&self.state.case_id),
+                        notes: None,
+                    },
+                    options: ReportOptions {
+                        thresholds: MapThresholds {
+                            cam,
+                            attention,
+                            fused,
+                        },
+                        colormap: self.state.colormap,
+                        overlay_opacity: self.state.opacity,
+                        ..ReportOptions::default()
+                    },
+                });
+                self.status = format!("writing the report {}", out.display());
+                self.report_pending = true;
             }
             Command::ModelDialog => self.spawn_dialog(|| {
                 rfd::FileDialog::new()
@@ -406,6 +460,14 @@ impl ForgeLensApp {
                     {
                         batch.rows.push(BatchRow { path, result });
                     }
+                }
+                Reply::ReportWritten(Ok(path)) => {
+                    self.report_pending = false;
+                    self.status = format!("report written: {}", path.display());
+                }
+                Reply::ReportWritten(Err(e)) => {
+                    self.report_pending = false;
+                    self.error = Some(format!("report failed: {e}"));
                 }
                 Reply::Cancelled { path } => {
                     if self.job.as_ref().is_some_and(|j| j.path == path) {

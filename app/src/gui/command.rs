@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use forgelens_engine::DeviceChoice;
+use forgelens_engine::report::ReportFormat;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -13,6 +14,9 @@ pub enum Command {
     CancelAnalysis,
     ExportDialog,
     ExportTo(PathBuf),
+    /// Choose where to write a report of the shown image in this format.
+    ReportDialog(ReportFormat),
+    ReportTo(PathBuf, ReportFormat),
     ModelDialog,
     ShowModelCard,
     LoadModel(PathBuf),

@@ -145,6 +145,22 @@ fn regions_ui(ui: &mut Ui, state: &State, displayed: &mut Displayed, selected: &
         });
 }
 
+/// Analyst and case, written into reports (File → Export report).
+fn report_fields_ui(ui: &mut Ui, state: &mut State) {
+    egui::CollapsingHeader::new("Report").show(ui, |ui| {
+        egui::Grid::new("report_fields")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("Analyst");
+                ui.text_edit_singleline(&mut state.analyst);
+                ui.end_row();
+                ui.label("Case");
+                ui.text_edit_singleline(&mut state.case_id);
+                ui.end_row();
+            });
+    });
+}
+
 pub fn side_panel_ui(
     ui: &mut Ui,
     state: &mut State,
@@ -158,6 +174,8 @@ pub fn side_panel_ui(
             settings_ui(ui, state);
             ui.separator();
             regions_ui(ui, state, displayed, selected_region);
+            ui.separator();
+            report_fields_ui(ui, state);
         }
         None => {
             ui.heading("No image");

@@ -72,6 +72,9 @@ pub struct State {
     pub dark_mode: bool,
     pub last_export_dir: Option<PathBuf>,
     pub training: TrainingSettings,
+    /// Shown in reports.
+    pub analyst: String,
+    pub case_id: String,
 }
 
 impl Default for State {
@@ -89,6 +92,8 @@ impl Default for State {
             dark_mode: true,
             last_export_dir: None,
             training: TrainingSettings::default(),
+            analyst: String::new(),
+            case_id: String::new(),
         }
     }
 }

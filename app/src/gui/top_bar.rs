@@ -3,6 +3,7 @@
 use egui::Ui;
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::device::cuda_built;
+use forgelens_engine::report::ReportFormat;
 
 use super::command::{Command, Mode};
 use super::state::State;
@@ -40,6 +41,17 @@ pub fn top_bar_ui(
             {
                 commands.push(Command::ExportDialog);
             }
+            ui.menu_button("Export report", |ui| {
+                for format in ReportFormat::ALL {
+                    let label = format!("{}…", format.extension().to_uppercase());
+                    if ui
+                        .add_enabled(has_analysis, egui::Button::new(label))
+                        .clicked()
+                    {
+                        commands.push(Command::ReportDialog(format));
+                    }
+                }
+            });
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

@@ -8,6 +8,10 @@ use forgelens_engine::analysis::AnalysisSummary;
 use forgelens_engine::image_input::read_image_file;
 use forgelens_engine::model::{Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, Progress};
+use forgelens_engine::report::{
+    CaseInfo, ReportFormat, ReportOptions, ReportRequest, SystemClock, analyze_and_report,
+    check_writable, read_evidence, write_report_file,
+};
 use forgelens_engine::{
     Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
 };
@@ -31,6 +35,14 @@ pub enum Request {
     Summarize {
         path: PathBuf,
         cancel: CancelToken,
+    },
+    /// Analyse `image` afresh and write its report to `out`.
+    Report {
+        image: PathBuf,
+        out: PathBuf,
+        format: ReportFormat,
+        case: CaseInfo,
+        options: ReportOptions,
     },
 }
 
@@ -67,6 +79,7 @@ pub enum Reply {
         path: PathBuf,
         result: Result<Box<AnalysisSummary>, String>,
     },
+    ReportWritten(Result<PathBuf, String>),
 }
 
 pub struct Worker {
@@ -161,6 +174,20 @@ fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
                     Err(Some(error)) => send(Reply::Failed { path, error }),
                 }
             }
+            Request::Report {
+                image,
+                out,
+                format,
+                case,
+                options,
+            } => send(Reply::ReportWritten(write_report(
+                analyzer.as_ref(),
+                &image,
+                &out,
+                format,
+                case,
+                &options,
+            ))),
             Request::Summarize { path, cancel } => {
                 match analyze(analyzer.as_ref(), &path, &cancel, &|_: Progress| {}) {
                     Ok((analysis, _)) => send(Reply::BatchRow {
@@ -176,6 +203,52 @@ fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
             }
         }
     }
+}
+
+/// Reads the evidence, analyses it and writes the report atomically (the same steps as
+/// `forgelens report`), so the report's hashes and timestamps are of this run.
+fn write_report(
+    analyzer: Option<&Analyzer>,
+    image: &std::path::Path,
+    out: &std::path::Path,
+    format: ReportFormat,
+    case: CaseInfo,
+    options: &ReportOptions,
+) -> Result<PathBuf, String> {
+    let a = analyzer.ok_or("no model is loaded: choose one in the Model menu")?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        check_writable(dir).map_err(|e| error_chain(&e))?;
+    }
+    let evidence = read_evidence(image, &a.options().limits).map_err(|e| e.to_string())?;
+    let request = ReportRequest {
+        case,
+        options: options.clone(),
+        format,
+        key: None,
+        tool: crate::build_info::tool_info(),
+    };
+    let made = analyze_and_report(
+        a,
+        &evidence,
+        &request,
+        &SystemClock,
+        &forgelens_engine::progress::no_progress(),
+        &CancelToken::new(),
+    )
+    .map_err(|e| e.to_string())?;
+    write_report_file(out, &made.bytes, image).map_err(|e| error_chain(&e))?;
+    Ok(out.to_path_buf())
+}
+
+/// An error and its causes, `outer: inner: ...`.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text += &format!(": {cause}");
+        source = cause.source();
+    }
+    text
 }
 
 /// Decodes and analyses one file. `Err(None)` when cancelled.

@@ -1,0 +1,328 @@
+//! `forgelens report`, `verify-report`, `keygen` and `analyze --report-dir` as a user runs
+//! them, with a tiny untrained model: reports in each format, signed and checked; a
+//! one-byte-changed image fails verification; a read-only folder, a missing image and a huge
+//! image fail with a clear message and leave no file behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn forgelens() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forgelens"));
+    cmd.env("RUST_LOG", "warn").env_remove("FORGELENS_MODEL");
+    cmd
+}
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
+}
+
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn init_tiny(dir: &Path) -> PathBuf {
+    let model = dir.join("model");
+    let out = forgelens()
+        .args(["init-model", "--config", "tiny", "--out"])
+        .arg(&model)
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    model
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn signed_reports_verify_and_a_changed_image_does_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let out = forgelens()
+        .args(["keygen", "--out"])
+        .arg(dir.path().join("lab"))
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let (secret, public) = (dir.path().join("lab.key"), dir.path().join("lab.pub"));
+    assert!(secret.is_file() && public.is_file());
+
+    let image = repo("assets/samples/chelsea.png");
+    for format in ["pdf", "html", "json"] {
+        let report = dir.path().join(format!("chelsea.{format}"));
+        let out = forgelens()
+            .arg("report")
+            .arg(&image)
+            .args([
+                "--format",
+                format,
+                "--device",
+                "cpu",
+                "--analyst",
+                "Dana Scully",
+                "--case",
+                "X-17",
+            ])
+            .args(["--notes", "from the cli test", "--model"])
+            .arg(&model)
+            .arg("--sign")
+            .arg(&secret)
+            .arg("--out")
+            .arg(&report)
+            .output()
+            .expect("runs");
+        assert_success(&out);
+        let bytes = std::fs::read(&report).expect("report written");
+        assert!(bytes.len() > 1000, "{format}: {} bytes", bytes.len());
+
+        let out = forgelens()
+            .arg("verify-report")
+            .arg(&report)
+            .arg(&image)
+            .arg("--model")
+            .arg(&model)
+            .arg("--public-key")
+            .arg(&public)
+            .output()
+            .expect("runs");
+        assert_success(&out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("PASS  file SHA-256"), "{stdout}");
+        assert!(stdout.contains("PASS  model"), "{stdout}");
+        assert!(stdout.contains("PASS  signature"), "{stdout}");
+    }
+
+    // One byte changed: the report no longer describes the file.
+    let mut changed = std::fs::read(&image).expect("image");
+    let last = changed.len() - 1;
+    changed[last] ^= 0xFF;
+    let changed_path = dir.path().join("chelsea-changed.png");
+    std::fs::write(&changed_path, &changed).expect("write");
+    let out = forgelens()
+        .arg("verify-report")
+        .arg(dir.path().join("chelsea.pdf"))
+        .arg(&changed_path)
+        .arg("--model")
+        .arg(&model)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let checks = json["checks"].as_array().expect("checks");
+    let status = |name: &str| {
+        checks
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["status"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(status("file SHA-256").as_deref(), Some("fail"));
+    assert_eq!(status("signature").as_deref(), Some("pass"));
+}
+
+/// A folder this process cannot create files in. Permission bits do not stop root, so when
+/// they do not, /sys (where no one may create files) stands in.
+fn read_only_folder(base: &Path) -> PathBuf {
+    let dir = base.join("read-only");
+    std::fs::create_dir(&dir).expect("mkdir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    }
+    let probe = dir.join("probe");
+    if std::fs::write(&probe, b"x").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        let sys = PathBuf::from("/sys");
+        assert!(
+            std::fs::write(sys.join("forgelens-probe"), b"x").is_err(),
+            "no read-only folder to test with"
+        );
+        return sys;
+    }
+    dir
+}
+
+#[test]
+fn bad_inputs_and_read_only_output_fail_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).expect("mkdir");
+    let run = |image: &Path, out: &Path| -> Output {
+        forgelens()
+            .arg("report")
+            .arg(image)
+            .args(["--device", "cpu", "--model"])
+            .arg(&model)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("runs")
+    };
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    let missing = run(&dir.path().join("nope.png"), &out_dir.join("a.pdf"));
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("cannot read") && stderr(&missing).contains("nope.png"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let huge = run(
+        &repo("tests/fixtures/images/huge_header.png"),
+        &out_dir.join("b.pdf"),
+    );
+    assert_eq!(huge.status.code(), Some(1));
+    assert!(
+        stderr(&huge).contains("over the limit"),
+        "{}",
+        stderr(&huge)
+    );
+
+    let truncated = run(
+        &repo("tests/fixtures/images/truncated.png"),
+        &out_dir.join("c.pdf"),
+    );
+    assert_eq!(truncated.status.code(), Some(1));
+    assert!(
+        stderr(&truncated).contains("cannot decode"),
+        "{}",
+        stderr(&truncated)
+    );
+    assert!(
+        files_in(&out_dir).is_empty(),
+        "no partial output: {:?}",
+        files_in(&out_dir)
+    );
+
+    let read_only = read_only_folder(dir.path());
+    let before = files_in(&read_only);
+    let target = read_only.join("chelsea.report.pdf");
+    let denied = run(&repo("assets/samples/chelsea.png"), &target);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stderr(&denied).contains("cannot create files in the output folder")
+            && stderr(&denied).contains("denied"),
+        "{}",
+        stderr(&denied)
+    );
+    assert!(!target.exists());
+    assert_eq!(
+        files_in(&read_only),
+        before,
+        "nothing left in the read-only folder"
+    );
+}
+
+#[test]
+fn analyze_a_folder_into_reports_and_an_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let images = dir.path().join("images");
+    std::fs::create_dir(&images).expect("mkdir");
+    std::fs::copy(
+        repo("assets/samples/chelsea.png"),
+        images.join("chelsea.png"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        repo("tests/fixtures/images/rgba.png"),
+        images.join("rgba.png"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        repo("tests/fixtures/images/truncated.png"),
+        images.join("truncated.png"),
+    )
+    .expect("copy");
+    let reports = dir.path().join("reports");
+    let out = forgelens()
+        .arg("analyze")
+        .arg(&images)
+        .args([
+            "--device",
+            "cpu",
+            "--report-format",
+            "html",
+            "--case",
+            "B-2",
+            "--model",
+        ])
+        .arg(&model)
+        .arg("--out")
+        .arg(dir.path().join("maps"))
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the truncated file fails, the others go on"
+    );
+    assert_eq!(
+        files_in(&reports),
+        [
+            "chelsea.report.html",
+            "index.csv",
+            "index.html",
+            "rgba.report.html"
+        ]
+    );
+    let mut csv = csv_rows(&reports.join("index.csv"));
+    csv.sort_by(|a, b| a[0].cmp(&b[0]));
+    assert_eq!(csv.len(), 3);
+    assert!(csv[0][0].ends_with("chelsea.png") && csv[0][1] == "chelsea.report.html");
+    assert!(csv[2][0].ends_with("truncated.png") && csv[2][9].contains("cannot decode"));
+    let index = std::fs::read_to_string(reports.join("index.html")).expect("index");
+    assert!(index.contains("href=\"rgba.report.html\"") && index.contains("case B-2"));
+    let sha = &csv[1][8];
+    assert_eq!(sha.len(), 64);
+    let report = std::fs::read_to_string(reports.join("rgba.report.html")).expect("report");
+    assert!(report.contains(sha.as_str()));
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).expect("csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert_eq!(
+        header,
+        "image,report,verdict,summary,p_real,p_partial,p_full,fused_area,sha256,error"
+    );
+    // Simple CSV: the test's fields hold no quotes; commas only inside quoted messages.
+    lines
+        .map(|line| {
+            let mut fields = Vec::new();
+            let mut field = String::new();
+            let mut quoted = false;
+            for c in line.chars() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => fields.push(std::mem::take(&mut field)),
+                    c => field.push(c),
+                }
+            }
+            fields.push(field);
+            fields
+        })
+        .collect()
+}

@@ -1,0 +1,378 @@
+//! Reports an investigator can hand on: what was analysed (hashes, metadata), with what
+//! (tool, revision, model, device, every parameter), when (UTC), by whom, what came out
+//! (verdict, maps, regions) and its limits, as PDF, HTML or JSON. Every format carries the
+//! report JSON verbatim (optionally Ed25519-signed) so `verify_report` can check any of them
+//! against an image. Files are written atomically; the evidence file is only ever read.
+
+pub mod clock;
+pub mod document;
+pub mod embed;
+pub mod evidence;
+pub mod figures;
+mod font_subset;
+pub mod html;
+pub mod index;
+pub mod jpeg_quality;
+pub mod metadata;
+pub mod pdf;
+mod pdf_layout;
+pub mod processing;
+pub mod sections;
+pub mod signing;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use signing::SigningKey;
+
+pub use clock::{Clock, FixedClock, SystemClock, utc_string};
+pub use document::{
+    CaseInfo, MapThresholds, ModelRecord, REPORT_FORMAT, REPORT_SCHEMA_VERSION, Report, ToolInfo,
+};
+pub use embed::{EmbeddedReport, ReportFormat, extract_report};
+pub use signing::{
+    ReportSignature, generate_key, read_signing_key, read_verifying_key, write_key_pair,
+};
+pub use verify::{Check, CheckStatus, InstalledModel, Verification, verify_report};
+
+use crate::analysis::Analysis;
+use crate::analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};
+use crate::files::write_atomic;
+use crate::image_input::{DecodedImage, ImageInputError, ImageLimits, decode_image};
+use crate::model::LoadedModel;
+use crate::progress::{CancelToken, ProgressSink};
+use crate::regions::regions;
+use crate::render::Colormap;
+use figures::{make_figures, map_records};
+
+/// How a report presents the maps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportOptions {
+    pub thresholds: MapThresholds,
+    /// `cam`, `attention` or `fused`: the map whose regions are listed and boxed.
+    pub regions_map: String,
+    /// Most regions listed (largest first).
+    pub max_regions: usize,
+    pub colormap: Colormap,
+    pub overlay_opacity: f32,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            thresholds: MapThresholds::default(),
+            regions_map: "fused".to_string(),
+            max_regions: 25,
+            colormap: Colormap::Inferno,
+            overlay_opacity: 0.5,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Image(#[from] ImageInputError),
+    #[error("cannot write the report {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot create files in the output folder {dir}")]
+    NotWritable {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is the evidence file itself; a report never replaces the evidence")]
+    WouldOverwriteEvidence { path: PathBuf },
+}
+
+/// The evidence as read once: its exact bytes and the image decoded from them.
+#[derive(Debug, Clone)]
+pub struct EvidenceFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub image: DecodedImage,
+}
+
+/// Reads and decodes `path` (size limits checked before reading and before decoding). The
+/// hashes in the report are of exactly these bytes.
+pub fn read_evidence(path: &Path, limits: &ImageLimits) -> Result<EvidenceFile, ImageInputError> {
+    let start = Instant::now();
+    let name = path.display().to_string();
+    let read_error = |source| ImageInputError::Read {
+        path: name.clone(),
+        source,
+    };
+    let len = std::fs::metadata(path).map_err(read_error)?.len();
+    if len > limits.max_file_bytes {
+        return Err(ImageInputError::FileTooLarge {
+            name,
+            bytes: len,
+            limit: limits.max_file_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.clone());
+    let mut image = decode_image(&bytes, &file_name, limits)?;
+    image.decode_ms = start.elapsed().as_secs_f64() * 1000.0;
+    Ok(EvidenceFile {
+        path: path.to_path_buf(),
+        bytes,
+        image,
+    })
+}
+
+impl ModelRecord {
+    pub fn from_loaded(model: &LoadedModel) -> Self {
+        Self {
+            id: model.id(),
+            name: model.config.name.clone(),
+            weights_sha256: model.weights_sha256.clone(),
+            content_sha256: model.content_sha256.clone(),
+            extractor: model.config.extractor.id(),
+            trained: model.card.trained,
+            card: model.card.clone(),
+            config: serde_json::to_value(&model.config).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// Everything a report is made from.
+#[derive(Debug)]
+pub struct ReportInput<'a> {
+    pub evidence: &'a EvidenceFile,
+    pub analysis: &'a Analysis,
+    pub model: ModelRecord,
+    pub analyzer_options: AnalyzerOptions,
+    pub case: CaseInfo,
+    pub tool: ToolInfo,
+    /// When the analysis started and finished.
+    pub started: Timestamp,
+    pub finished: Timestamp,
+}
+
+/// Assembles the report data; `clock` gives its creation time.
+pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Clock) -> Report {
+    let analysis = input.analysis;
+    let region_map = analysis
+        .maps
+        .iter()
+        .into_iter()
+        .find(|(name, _)| *name == options.regions_map)
+        .map_or(&analysis.maps.fused, |(_, map)| map);
+    let all_regions = regions(region_map, options.thresholds.get(&options.regions_map));
+    let regions_total = all_regions.len();
+    let listed = all_regions.into_iter().take(options.max_regions).collect();
+    Report {
+        format: REPORT_FORMAT.to_string(),
+        schema_version: REPORT_SCHEMA_VERSION,
+        created_utc: utc_string(clock.now()),
+        tool: input.tool.clone(),
+        case: input.case.clone(),
+        evidence: evidence::identify_evidence(
+            &input.evidence.bytes,
+            &input.evidence.image,
+            Some(input.evidence.path.display().to_string()),
+        ),
+        model: input.model.clone(),
+        processing: processing::processing(input, options),
+        results: document::Results {
+            verdict: analysis.verdict.clone(),
+            probabilities: analysis.probabilities,
+            discrepancy: analysis.discrepancy,
+            maps: map_records(analysis, |name| options.thresholds.get(name)),
+            regions: listed,
+            regions_total,
+        },
+        limitations: processing::limitations(input),
+    }
+}
+
+/// The report's JSON, as embedded and signed.
+pub fn report_json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).expect("a report always serialises")
+}
+
+/// A report file's bytes in `format`, signed with `key` when given.
+pub fn render_report(
+    report: &Report,
+    evidence: &EvidenceFile,
+    analysis: &Analysis,
+    options: &ReportOptions,
+    format: ReportFormat,
+    key: Option<&SigningKey>,
+) -> Vec<u8> {
+    let json = report_json(report);
+    let signature = key.map(|k| signing::sign(json.as_bytes(), k));
+    let needs_figures = format != ReportFormat::Json;
+    let figures = needs_figures.then(|| {
+        make_figures(
+            &evidence.image.rgb,
+            analysis,
+            options.colormap,
+            options.overlay_opacity,
+            &report.results.regions,
+        )
+    });
+    match (format, figures) {
+        (ReportFormat::Html, Some(figures)) => {
+            html::render_html(report, &json, signature.as_ref(), &figures).into_bytes()
+        }
+        (ReportFormat::Pdf, Some(figures)) => {
+            let canvas = pdf_layout::layout_pdf(report, &figures);
+            let mut attachments = vec![pdf::Attachment {
+                name: embed::PDF_REPORT_ATTACHMENT.to_string(),
+                mime: "application/json",
+                description: "The report data this PDF was made from (ForgeLens report JSON)"
+                    .to_string(),
+                bytes: json.clone().into_bytes(),
+            }];
+            if let Some(signature) = &signature {
+                attachments.push(pdf::Attachment {
+                    name: embed::PDF_SIGNATURE_ATTACHMENT.to_string(),
+                    mime: "application/json",
+                    description: "Ed25519 signature over forgelens-report.json".to_string(),
+                    bytes: serde_json::to_vec_pretty(signature).expect("a signature serialises"),
+                });
+            }
+            let json_sha = evidence::sha256_hex(json.as_bytes());
+            let mut file_id = [0u8; 16];
+            if let Ok(bytes) = hex::decode(&json_sha[..32]) {
+                file_id.copy_from_slice(&bytes);
+            }
+            let info = pdf::DocInfo {
+                title: format!(
+                    "ForgeLens report: {}",
+                    report.evidence.file_name.as_deref().unwrap_or("image")
+                ),
+                author: report.case.analyst.clone(),
+                subject: format!("Evidence SHA-256 {}", report.evidence.sha256),
+                creator: format!("{} {}", report.tool.name, report.tool.version),
+                created_utc: pdf_date(&report.created_utc),
+                file_id,
+            };
+            canvas.finish(&info, &attachments)
+        }
+        _ => embed::json_envelope(&json, signature.as_ref()).into_bytes(),
+    }
+}
+
+/// `(year, month, day, hour, minute, second)` of a `utc_string` (`2026-01-02T03:04:05.678Z`).
+fn pdf_date(utc: &str) -> Option<(u16, u8, u8, u8, u8, u8)> {
+    let part = |range: std::ops::Range<usize>| utc.get(range)?.parse::<u16>().ok();
+    let small = |range| part(range).and_then(|v| u8::try_from(v).ok());
+    Some((
+        part(0..4)?,
+        small(5..7)?,
+        small(8..10)?,
+        small(11..13)?,
+        small(14..16)?,
+        small(17..19)?,
+    ))
+}
+
+/// Fails early, before a long analysis, when no file can be created in `dir` (a read-only or
+/// missing folder): creates and removes an empty probe file.
+pub fn check_writable(dir: &Path) -> Result<(), ReportError> {
+    let probe = dir.join(format!(".forgelens-write-probe-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(source) => Err(ReportError::NotWritable {
+            dir: dir.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Writes a report file atomically (complete or not at all); refuses to write over the
+/// evidence.
+pub fn write_report_file(path: &Path, bytes: &[u8], evidence: &Path) -> Result<(), ReportError> {
+    let same_file = match (std::fs::canonicalize(path), std::fs::canonicalize(evidence)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_file {
+        return Err(ReportError::WouldOverwriteEvidence {
+            path: path.to_path_buf(),
+        });
+    }
+    write_atomic(path, bytes).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A report made by `analyze_and_report`.
+#[derive(Debug, Clone)]
+pub struct MadeReport {
+    pub report: Report,
+    pub analysis: Analysis,
+    /// The file's bytes in the requested format.
+    pub bytes: Vec<u8>,
+    /// Time to assemble and render the report (after the analysis).
+    pub render_ms: f64,
+}
+
+/// What to put in a report besides the analysis, and how to write it.
+#[derive(Debug, Clone)]
+pub struct ReportRequest<'a> {
+    pub case: CaseInfo,
+    pub options: ReportOptions,
+    pub format: ReportFormat,
+    /// Sign the report JSON with this key.
+    pub key: Option<&'a SigningKey>,
+    /// The program making the report.
+    pub tool: ToolInfo,
+}
+
+/// Analyses `evidence` and makes its report, as the command line and the app do.
+pub fn analyze_and_report(
+    analyzer: &Analyzer,
+    evidence: &EvidenceFile,
+    request: &ReportRequest,
+    clock: &dyn Clock,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<MadeReport, AnalyzeError> {
+    let started = clock.now();
+    let analysis = analyzer.analyze_image(&evidence.image, progress, cancel)?;
+    let finished = clock.now();
+    let t = Instant::now();
+    let input = ReportInput {
+        evidence,
+        analysis: &analysis,
+        model: ModelRecord::from_loaded(analyzer.model()),
+        analyzer_options: *analyzer.options(),
+        case: request.case.clone(),
+        tool: request.tool.clone(),
+        started,
+        finished,
+    };
+    let report = build_report(&input, &request.options, clock);
+    let bytes = render_report(
+        &report,
+        evidence,
+        &analysis,
+        &request.options,
+        request.format,
+        request.key,
+    );
+    Ok(MadeReport {
+        report,
+        analysis,
+        bytes,
+        render_ms: t.elapsed().as_secs_f64() * 1000.0,
+    })
+}

@@ -1,0 +1,417 @@
+//! What a report says, in order, as text blocks: built once from the `Report` and drawn by
+//! both the HTML and the PDF renderer, so the two always show the same facts. Parameters,
+//! the model configuration and the model card's metrics are listed by walking their JSON, so
+//! a field added to them appears in every report without touching this file.
+
+use serde_json::Value;
+
+use super::document::Report;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Fields(Vec<Field>),
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+        /// Columns shown in a fixed-width font (hashes).
+        mono_columns: Vec<usize>,
+    },
+    Paragraphs(Vec<String>),
+    /// The image and the three maps with the colour scale.
+    Figures,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+    /// Fixed-width font (hashes, identifiers).
+    pub mono: bool,
+}
+
+fn field(label: &str, value: impl Into<String>) -> Field {
+    Field {
+        label: label.to_string(),
+        value: value.into(),
+        mono: false,
+    }
+}
+
+fn mono(label: &str, value: impl Into<String>) -> Field {
+    Field {
+        label: label.to_string(),
+        value: value.into(),
+        mono: true,
+    }
+}
+
+fn or_dash(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "—".to_string())
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// `key.sub[2].x = value` lines for every leaf of a JSON value.
+pub fn flatten_json(value: &Value) -> Vec<(String, String)> {
+    fn walk(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(&format!("{prefix}[{i}]"), v, out);
+                }
+            }
+            Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, &mut out);
+    out
+}
+
+/// A sentence for the file size.
+fn bytes_text(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{n} bytes ({:.1} MiB)", n as f64 / f64::from(1u32 << 20))
+    } else if n >= 1 << 10 {
+        format!("{n} bytes ({:.1} KiB)", n as f64 / 1024.0)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+pub fn sections(report: &Report) -> Vec<Section> {
+    let e = &report.evidence;
+    let m = &e.metadata;
+    let r = &report.results;
+    let p = &r.probabilities;
+    let mut out = Vec::new();
+
+    out.push(Section {
+        title: "Case".into(),
+        blocks: vec![Block::Fields(vec![
+            field("Case", or_dash(&report.case.case_id)),
+            field("Analyst", or_dash(&report.case.analyst)),
+            field("Report created (UTC)", &report.created_utc),
+            field("Notes", or_dash(&report.case.notes)),
+        ])],
+    });
+
+    let mut verdict = vec![
+        field("Verdict", &r.verdict.summary),
+        field(
+            "Probabilities",
+            format!(
+                "real {:.4} · partially manipulated {:.4} · fully generated {:.4}",
+                p.real, p.partial, p.full
+            ),
+        ),
+        field(
+            "Maps meaningful",
+            if r.verdict.maps_meaningful {
+                "yes: a trained model says the image is partially manipulated"
+            } else {
+                "no: the maps are shown for inspection only"
+            },
+        ),
+        field(
+            "Teacher–student discrepancy",
+            format!("d1 = {:.6}, d2 = {:.6}", r.discrepancy[0], r.discrepancy[1]),
+        ),
+    ];
+    if !report.model.trained {
+        verdict.insert(
+            0,
+            field(
+                "WARNING",
+                "The model is UNTRAINED. Its probabilities and maps are not evidence of anything.",
+            ),
+        );
+    }
+    out.push(Section {
+        title: "Result".into(),
+        blocks: vec![Block::Fields(verdict)],
+    });
+    out.push(Section {
+        title: "Image and maps".into(),
+        blocks: vec![Block::Figures],
+    });
+
+    let mut evidence = vec![
+        field("File name", or_dash(&e.file_name)),
+        field("Read from", or_dash(&e.path)),
+        field("Size", bytes_text(e.byte_len)),
+        mono("SHA-256", &e.sha256),
+        mono("MD5", &e.md5),
+        mono("Pixels SHA-256", &e.pixels_sha256),
+        field("Format", &e.format),
+        field(
+            "Dimensions",
+            format!("{} x {} px (after orientation)", e.width, e.height),
+        ),
+        field("EXIF orientation", e.exif_orientation.to_string()),
+        field("Colour as stored", &e.colour),
+        field(
+            "EXIF",
+            if m.exif_present {
+                format!("present, {} fields", m.exif_fields)
+            } else {
+                "none".to_string()
+            },
+        ),
+    ];
+    if let Some(error) = &m.exif_error {
+        evidence.push(field("EXIF error", error));
+    }
+    for (label, value) in [
+        ("Camera make", &m.camera_make),
+        ("Camera model", &m.camera_model),
+        ("Software", &m.software),
+        ("Date taken", &m.date_original),
+        ("Date digitised", &m.date_digitized),
+        ("Date modified", &m.date_modified),
+    ] {
+        if value.is_some() {
+            evidence.push(field(label, or_dash(value)));
+        }
+    }
+    evidence.push(field("GPS data", yes_no(m.gps_present)));
+    if let Some(q) = &m.jpeg_quality {
+        evidence.push(field(
+            "JPEG quality",
+            if q.standard_tables {
+                format!("{} (libjpeg standard tables, exact)", q.estimate)
+            } else {
+                format!(
+                    "about {} (non-standard tables: nearest IJG quality)",
+                    q.estimate
+                )
+            },
+        ));
+    }
+    out.push(Section {
+        title: "Evidence".into(),
+        blocks: vec![
+            Block::Fields(evidence),
+            Block::Paragraphs(vec![
+                "SHA-256 and MD5 are of the exact file bytes. The pixels hash is the SHA-256 of \
+                 the decoded image as 8-bit RGB, row by row, after EXIF orientation. Metadata is \
+                 written by whoever made the file and can be edited: it is reported, not trusted."
+                    .into(),
+            ]),
+        ],
+    });
+
+    let map_rows = r
+        .maps
+        .iter()
+        .map(|map| {
+            vec![
+                map.name.clone(),
+                format!("{:.2}", map.threshold),
+                format!("{:.2}%", map.area_above_threshold * 100.0),
+                map.values_sha256.clone(),
+                map.png_sha256.clone(),
+            ]
+        })
+        .collect();
+    let mut region_rows: Vec<Vec<String>> = r
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, region)| {
+            vec![
+                (i + 1).to_string(),
+                format!("{:.2}%", region.area_fraction * 100.0),
+                region.pixels.to_string(),
+                format!(
+                    "x {}–{}, y {}–{}",
+                    region.bbox[0], region.bbox[2], region.bbox[1], region.bbox[3]
+                ),
+                format!("{:.3}", region.peak),
+            ]
+        })
+        .collect();
+    if region_rows.is_empty() {
+        region_rows.push(vec!["—".into(), "no region at this threshold".into()]);
+    }
+    let mut region_note = format!(
+        "Connected regions (8-neighbourhood) of the {} map at threshold {:.2}, in input pixels, largest first.",
+        report.processing.parameters.regions_map,
+        report
+            .processing
+            .parameters
+            .thresholds
+            .get(&report.processing.parameters.regions_map)
+    );
+    if r.regions_total > r.regions.len() {
+        region_note += &format!(
+            " {} of {} regions listed.",
+            r.regions.len(),
+            r.regions_total
+        );
+    }
+    out.push(Section {
+        title: "Maps and regions".into(),
+        blocks: vec![
+            Block::Table {
+                headers: [
+                    "map",
+                    "threshold",
+                    "area ≥ threshold",
+                    "values SHA-256",
+                    "PNG SHA-256",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: map_rows,
+                mono_columns: vec![3, 4],
+            },
+            Block::Paragraphs(vec![region_note]),
+            Block::Table {
+                headers: ["#", "area", "pixels", "bounding box", "peak"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: region_rows,
+                mono_columns: vec![],
+            },
+        ],
+    });
+
+    let model = &report.model;
+    let card = &model.card;
+    let mut model_fields = vec![
+        mono("Model id", &model.id),
+        field("Name", &model.name),
+        mono("Weights SHA-256", &model.weights_sha256),
+        mono("Content SHA-256", &model.content_sha256),
+        field("Extractor", &model.extractor),
+        field("Trained", yes_no(model.trained)),
+        field("Card", &card.description),
+        field("Extractor weights", &card.extractor_weights),
+        field("Training data", or_dash(&card.training_data)),
+        field("Training time", or_dash(&card.training_time)),
+        field("Licence", &card.licence),
+    ];
+    match &card.metrics {
+        Some(metrics) => model_fields.extend(
+            flatten_json(metrics)
+                .into_iter()
+                .map(|(k, v)| field(&format!("metric {k}"), v)),
+        ),
+        None => model_fields.push(field("Measured metrics", "none in the model card")),
+    }
+    for limit in &card.limitations {
+        model_fields.push(field("Card limitation", limit));
+    }
+    out.push(Section {
+        title: "Model".into(),
+        blocks: vec![Block::Fields(model_fields)],
+    });
+
+    let proc = &report.processing;
+    let t = &proc.timings;
+    let mut processing = vec![
+        field(
+            "Device",
+            format!("{} ({})", proc.device.name, proc.device.backend),
+        ),
+        field("Precision", &proc.precision),
+        field("Started (UTC)", &proc.started_utc),
+        field("Finished (UTC)", &proc.finished_utc),
+        field(
+            "Processing time",
+            format!(
+                "{:.0} ms (decode {:.0}, verdict {:.0}, maps {:.0})",
+                t.total_ms, t.decode_ms, t.detect_ms, t.localise_ms
+            ),
+        ),
+    ];
+    let parameters = serde_json::to_value(&proc.parameters).unwrap_or(Value::Null);
+    processing.extend(
+        flatten_json(&parameters)
+            .into_iter()
+            .map(|(k, v)| field(&k, v)),
+    );
+    out.push(Section {
+        title: "Processing".into(),
+        blocks: vec![
+            Block::Paragraphs(
+                proc.steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{}. {s}", i + 1))
+                    .collect(),
+            ),
+            Block::Fields(processing),
+        ],
+    });
+
+    out.push(Section {
+        title: "Model configuration".into(),
+        blocks: vec![Block::Fields(
+            flatten_json(&model.config)
+                .into_iter()
+                .map(|(k, v)| field(&k, v))
+                .collect(),
+        )],
+    });
+
+    out.push(Section {
+        title: "Tool".into(),
+        blocks: vec![Block::Fields(vec![
+            field(
+                "Program",
+                format!("{} {}", report.tool.name, report.tool.version),
+            ),
+            mono("Source revision", &report.tool.source_revision),
+            field(
+                "Report schema",
+                format!("{} version {}", report.format, report.schema_version),
+            ),
+        ])],
+    });
+
+    out.push(Section {
+        title: "Limitations".into(),
+        blocks: vec![Block::Paragraphs(report.limitations.clone())],
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flatten_walks_objects_and_arrays_of_objects() {
+        let v = serde_json::json!({"a": 1, "b": {"c": "x", "d": [1, 2]}, "e": [{"f": true}]});
+        assert_eq!(
+            flatten_json(&v),
+            vec![
+                ("a".to_string(), "1".to_string()),
+                ("b.c".to_string(), "x".to_string()),
+                ("b.d".to_string(), "[1,2]".to_string()),
+                ("e[0].f".to_string(), "true".to_string()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,452 @@
+//! Reports end to end through the engine, on a fixed analysis so that every byte is known:
+//! the golden JSON (fixed clock and tool), the HTML (input hash and every parameter), the
+//! PDF (opens, renders a non-blank first page with poppler's `pdftoppm`, carries its JSON),
+//! verification against the right image and a one-byte-changed copy, and signatures.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use forgelens_engine::AnalyzerOptions;
+use forgelens_engine::analysis::{
+    ANALYSIS_SCHEMA_VERSION, Analysis, DeviceInfo, Heatmap, Maps, ModelInfo, Probabilities,
+    TilingInfo, Timings, verdict,
+};
+use forgelens_engine::extractor::ExtractorConfig;
+use forgelens_engine::image_input::ImageLimits;
+use forgelens_engine::model::ModelCard;
+use forgelens_engine::report::html::escape;
+use forgelens_engine::report::sections::flatten_json;
+use forgelens_engine::report::signing::SigningKey;
+use forgelens_engine::report::verify::InstalledModel;
+use forgelens_engine::report::{
+    CaseInfo, CheckStatus, Clock, EvidenceFile, FixedClock, ModelRecord, Report, ReportFormat,
+    ReportInput, ReportOptions, ToolInfo, build_report, extract_report, read_evidence,
+    render_report, report_json, verify_report,
+};
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
+}
+
+const EVIDENCE: &str = "tests/fixtures/images/rgba.png";
+const GOLDEN: &str = "tests/fixtures/golden/report.json";
+
+/// Maps with known structure: two rectangles in the fused map, gradients in the others.
+fn synthetic_analysis(evidence: &EvidenceFile) -> Analysis {
+    let (w, h) = (evidence.image.info.width, evidence.image.info.height);
+    let map = |f: &dyn Fn(u32, u32) -> f32| Heatmap {
+        width: w,
+        height: h,
+        values: (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| f(x, y))
+            .collect(),
+    };
+    let fused = map(&|x, y| {
+        if (10..40).contains(&x) && (8..30).contains(&y) {
+            0.9
+        } else if (70..80).contains(&x) && (40..50).contains(&y) {
+            0.6
+        } else {
+            0.1
+        }
+    });
+    let probabilities = Probabilities {
+        real: 0.125,
+        partial: 0.75,
+        full: 0.125,
+    };
+    Analysis {
+        schema_version: ANALYSIS_SCHEMA_VERSION,
+        input: evidence.image.info.clone(),
+        model: ModelInfo {
+            id: "golden-000000000000".into(),
+            name: "golden".into(),
+            weights_sha256: "11".repeat(32),
+            extractor: "mobilenet-v2".into(),
+            trained: false,
+        },
+        device: DeviceInfo {
+            backend: "flex".into(),
+            name: "CPU (flex)".into(),
+        },
+        verdict: verdict(&probabilities, false),
+        probabilities,
+        discrepancy: [0.5, 0.25],
+        maps: Maps {
+            cam: map(&|x, _| x as f32 / (w - 1) as f32),
+            attention: map(&|_, y| y as f32 / (h - 1) as f32),
+            fused,
+        },
+        tiling: TilingInfo {
+            tile_size: 64,
+            tiles: 2,
+            overlap: 0.25,
+            work_width: w,
+            work_height: h,
+        },
+        timings: Timings {
+            decode_ms: 1.5,
+            detect_ms: 20.0,
+            localise_ms: 30.0,
+            total_ms: 51.5,
+        },
+    }
+}
+
+fn model_record() -> ModelRecord {
+    let extractor = ExtractorConfig::mobilenet_v2();
+    ModelRecord {
+        id: "golden-000000000000".into(),
+        name: "golden".into(),
+        weights_sha256: "11".repeat(32),
+        content_sha256: "22".repeat(32),
+        extractor: extractor.id(),
+        trained: false,
+        card: ModelCard::untrained("golden", &extractor.id(), "bundled MobileNetV2"),
+        config: serde_json::json!({"name": "golden", "extractor": extractor}),
+    }
+}
+
+struct Fixture {
+    evidence: EvidenceFile,
+    analysis: Analysis,
+    report: Report,
+    options: ReportOptions,
+}
+
+fn fixture() -> Fixture {
+    let evidence = read_evidence(&repo(EVIDENCE), &ImageLimits::default()).expect("evidence");
+    let analysis = synthetic_analysis(&evidence);
+    let clock = FixedClock::from_unix_seconds(1_767_323_045);
+    let options = ReportOptions::default();
+    let input = ReportInput {
+        evidence: &evidence,
+        analysis: &analysis,
+        model: model_record(),
+        analyzer_options: AnalyzerOptions::default(),
+        case: CaseInfo {
+            analyst: Some("A. Analyst <lab 3>".into()),
+            case_id: Some("CASE-2026-001".into()),
+            notes: Some("Received on a USB stick; hashed on arrival.".into()),
+        },
+        tool: ToolInfo {
+            name: "ForgeLens".into(),
+            version: "0.0.0-golden".into(),
+            source_revision: "0123456789abcdef0123456789abcdef01234567".into(),
+        },
+        started: FixedClock::from_unix_seconds(1_767_323_040).now(),
+        finished: FixedClock::from_unix_seconds(1_767_323_041).now(),
+    };
+    let mut report = build_report(&input, &options, &clock);
+    // The path depends on where the repository is checked out.
+    report.evidence.path = Some(EVIDENCE.to_string());
+    Fixture {
+        evidence,
+        analysis,
+        report,
+        options,
+    }
+}
+
+fn render(f: &Fixture, format: ReportFormat, key: Option<&SigningKey>) -> Vec<u8> {
+    render_report(&f.report, &f.evidence, &f.analysis, &f.options, format, key)
+}
+
+#[test]
+fn report_json_matches_the_golden_file() {
+    let f = fixture();
+    let json = report_json(&f.report);
+    let golden_path = repo(GOLDEN);
+    if std::env::var_os("FORGELENS_BLESS").is_some() {
+        std::fs::write(&golden_path, format!("{json}\n")).expect("bless");
+    }
+    let golden = std::fs::read_to_string(&golden_path).expect("golden file");
+    assert_eq!(
+        json,
+        golden.trim_end(),
+        "the report JSON changed; if intended, run with FORGELENS_BLESS=1 and review the diff"
+    );
+    // Facts the golden file must state, whatever else changes.
+    assert_eq!(
+        f.report.evidence.byte_len,
+        std::fs::read(repo(EVIDENCE)).expect("read").len() as u64
+    );
+    assert_eq!(f.report.created_utc, "2026-01-02T03:04:05.000Z");
+    assert_eq!(
+        f.report.results.regions.len(),
+        2,
+        "the two rectangles of the fused map"
+    );
+    assert_eq!(f.report.results.regions[0].bbox, [10, 8, 39, 29]);
+}
+
+#[test]
+fn html_contains_the_hashes_and_every_parameter() {
+    let f = fixture();
+    let html = String::from_utf8(render(&f, ReportFormat::Html, None)).expect("UTF-8");
+    let e = &f.report.evidence;
+    for needle in [
+        &e.sha256,
+        &e.md5,
+        &e.pixels_sha256,
+        &f.report.model.weights_sha256,
+    ] {
+        assert!(html.contains(needle.as_str()), "{needle} missing");
+    }
+    for map in &f.report.results.maps {
+        assert!(
+            html.contains(&map.values_sha256),
+            "{} hash missing",
+            map.name
+        );
+    }
+    let parameters = serde_json::to_value(&f.report.processing.parameters).expect("json");
+    let flat = flatten_json(&parameters);
+    assert!(flat.len() >= 15, "{flat:?}");
+    for (key, value) in flat {
+        let row = format!(
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(&key),
+            escape(&value)
+        );
+        assert!(html.contains(&row), "parameter {key} = {value} missing");
+    }
+    assert!(
+        html.contains("A. Analyst &lt;lab 3&gt;"),
+        "the analyst, escaped"
+    );
+    assert!(html.contains("CASE-2026-001"));
+    assert!(html.contains("UNTRAINED"));
+    // Self-contained: pictures inline, nothing fetched.
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 5);
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    // The embedded report data is the report JSON, byte for byte.
+    let embedded = extract_report(html.as_bytes()).expect("embedded");
+    assert_eq!(embedded.format, ReportFormat::Html);
+    assert_eq!(embedded.report_json, report_json(&f.report).into_bytes());
+
+    // A model card with measured metrics shows each of them.
+    assert!(html.contains("none in the model card"));
+    let mut with_metrics = f.report.clone();
+    with_metrics.model.card.metrics = Some(serde_json::json!({
+        "test": {"accuracy": 0.875, "macro_f1": 0.8125, "fused_iou_at_0_5": 0.25}
+    }));
+    let html = render_report(
+        &with_metrics,
+        &f.evidence,
+        &f.analysis,
+        &f.options,
+        ReportFormat::Html,
+        None,
+    );
+    let html = String::from_utf8(html).expect("UTF-8");
+    for (key, value) in [
+        ("accuracy", "0.875"),
+        ("macro_f1", "0.8125"),
+        ("fused_iou_at_0_5", "0.25"),
+    ] {
+        let row = format!("<tr><th>metric test.{key}</th><td>{value}</td></tr>");
+        assert!(html.contains(&row), "{row} missing");
+    }
+}
+
+/// Runs one of poppler's tools; fails (never skips) when poppler-utils is missing.
+fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("`{tool}` could not run ({e}): install Debian's poppler-utils (.ci/run does)")
+    });
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn pdf_opens_renders_and_carries_its_json() {
+    let f = fixture();
+    let pdf = render(&f, ReportFormat::Pdf, None);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let embedded = extract_report(&pdf).expect("embedded JSON");
+    assert_eq!(embedded.format, ReportFormat::Pdf);
+    assert_eq!(embedded.report_json, report_json(&f.report).into_bytes());
+    // Same report, same bytes.
+    assert_eq!(pdf, render(&f, ReportFormat::Pdf, None));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let prefix = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png".as_ref(),
+            "-r".as_ref(),
+            "50".as_ref(),
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            path.as_os_str(),
+            prefix.as_os_str(),
+        ],
+    );
+    let page_png = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("pdftoppm wrote the first page");
+    let page = image::open(&page_png).expect("png").into_rgb8();
+    let (w, h) = page.dimensions();
+    assert!(
+        (400..450).contains(&w) && (560..600).contains(&h),
+        "A4 at 50 dpi, got {w}x{h}"
+    );
+    let inked = page
+        .pixels()
+        .filter(|p| p.0.iter().any(|&c| c < 200))
+        .count();
+    let coloured = page
+        .pixels()
+        .filter(|p| p.0.iter().max().unwrap_or(&0) - p.0.iter().min().unwrap_or(&0) > 60)
+        .count();
+    let total = (w * h) as usize;
+    assert!(
+        inked * 50 > total,
+        "the first page is almost blank: {inked} of {total} pixels inked"
+    );
+    assert!(
+        coloured * 200 > total,
+        "no figure on the first page: {coloured} coloured pixels"
+    );
+
+    let text = poppler("pdftotext", &[path.as_os_str(), "-".as_ref()]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Forensic image report"), "{text}");
+    assert!(
+        text.contains(&f.report.evidence.sha256),
+        "the SHA-256 is searchable text"
+    );
+    assert!(text.contains("CASE-2026-001"));
+}
+
+fn tampered_copy(bytes: &[u8]) -> Vec<u8> {
+    let mut copy = bytes.to_vec();
+    let middle = copy.len() / 2;
+    copy[middle] ^= 0x01;
+    copy
+}
+
+#[test]
+fn verification_passes_on_the_image_and_fails_on_a_one_byte_change() {
+    let f = fixture();
+    let image = std::fs::read(repo(EVIDENCE)).expect("image");
+    let installed = InstalledModel {
+        id: f.report.model.id.clone(),
+        weights_sha256: f.report.model.weights_sha256.clone(),
+    };
+    for format in ReportFormat::ALL {
+        let report = render(&f, format, None);
+        let ok = verify_report(&report, &image, Some(&installed), None).expect("readable");
+        assert!(ok.passed(), "{format}: {:?}", ok.checks);
+        assert_eq!(ok.format, format);
+        let status = |v: &forgelens_engine::report::Verification, name: &str| {
+            v.checks.iter().find(|c| c.name == name).map(|c| c.status)
+        };
+        assert_eq!(status(&ok, "file SHA-256"), Some(CheckStatus::Pass));
+        assert_eq!(status(&ok, "model"), Some(CheckStatus::Pass));
+        assert_eq!(status(&ok, "signature"), Some(CheckStatus::NotChecked));
+
+        let changed = verify_report(&report, &tampered_copy(&image), Some(&installed), None)
+            .expect("readable");
+        assert!(!changed.passed(), "{format}");
+        assert_eq!(status(&changed, "file SHA-256"), Some(CheckStatus::Fail));
+
+        let other_model = InstalledModel {
+            id: "other-123".into(),
+            weights_sha256: "33".repeat(32),
+        };
+        let v = verify_report(&report, &image, Some(&other_model), None).expect("readable");
+        assert_eq!(status(&v, "model"), Some(CheckStatus::Fail));
+        assert_eq!(status(&v, "file SHA-256"), Some(CheckStatus::Pass));
+    }
+}
+
+#[test]
+fn signatures_verify_and_catch_edits_and_other_keys() {
+    let f = fixture();
+    let image = std::fs::read(repo(EVIDENCE)).expect("image");
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let other = SigningKey::from_bytes(&[43; 32]);
+    let signature = |v: &forgelens_engine::report::Verification| {
+        v.checks
+            .iter()
+            .find(|c| c.name == "signature")
+            .map(|c| c.status)
+    };
+    for format in ReportFormat::ALL {
+        let signed = render(&f, format, Some(&key));
+        let v = verify_report(&signed, &image, None, Some(&key.verifying_key())).expect("ok");
+        assert!(v.signed && v.passed(), "{format}: {:?}", v.checks);
+        assert_eq!(signature(&v), Some(CheckStatus::Pass));
+        let v = verify_report(&signed, &image, None, Some(&other.verifying_key())).expect("ok");
+        assert_eq!(
+            signature(&v),
+            Some(CheckStatus::Fail),
+            "{format}: another key expected"
+        );
+        let unsigned = render(&f, format, None);
+        let v = verify_report(&unsigned, &image, None, Some(&key.verifying_key())).expect("ok");
+        assert_eq!(
+            signature(&v),
+            Some(CheckStatus::Fail),
+            "{format}: a signature expected"
+        );
+    }
+    // Edit the report data of a signed JSON report: the signature no longer holds.
+    let signed = String::from_utf8(render(&f, ReportFormat::Json, Some(&key))).expect("UTF-8");
+    let edited = signed.replace("CASE-2026-001", "CASE-2026-002");
+    assert_ne!(edited, signed);
+    let v = verify_report(edited.as_bytes(), &image, None, None).expect("readable");
+    assert_eq!(signature(&v), Some(CheckStatus::Fail));
+    // The same edit in HTML.
+    let html = String::from_utf8(render(&f, ReportFormat::Html, Some(&key))).expect("UTF-8");
+    let edited = html.replace("\"analyst\": \"A. Analyst", "\"analyst\": \"B. Analyst");
+    assert_ne!(edited, html);
+    let v = verify_report(edited.as_bytes(), &image, None, None).expect("readable");
+    assert_eq!(signature(&v), Some(CheckStatus::Fail));
+}
+
+#[test]
+fn a_report_is_never_written_over_the_evidence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let evidence = dir.path().join("evidence.png");
+    std::fs::copy(repo(EVIDENCE), &evidence).expect("copy");
+    let before = std::fs::read(&evidence).expect("read");
+    let err = forgelens_engine::report::write_report_file(&evidence, b"%PDF-", &evidence)
+        .expect_err("refused");
+    assert!(err.to_string().contains("evidence"), "{err}");
+    assert_eq!(std::fs::read(&evidence).expect("read"), before);
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let f = fixture();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = render(&f, ReportFormat::Pdf, None);
+    let target = dir.path().join("no-such-folder").join("report.pdf");
+    let err = forgelens_engine::report::write_report_file(&target, &pdf, &repo(EVIDENCE))
+        .expect_err("the folder does not exist");
+    assert!(err.to_string().contains("report.pdf"), "{err}");
+    assert!(!target.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+    // A complete write leaves exactly the report, no temporary file.
+    let target = dir.path().join("report.pdf");
+    forgelens_engine::report::write_report_file(&target, &pdf, &repo(EVIDENCE)).expect("written");
+    assert_eq!(std::fs::read(&target).expect("read"), pdf);
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
