@@ -160,7 +160,7 @@ fn missing_model_offers_to_create_one() {
             .count(),
         2
     );
-    harness.get_by_label_contains("No trained ForgeLens model ships yet");
+    harness.get_by_label_contains("Use the bundled model");
 }
 
 #[test]

@@ -391,6 +391,10 @@ impl ForgeLensApp {
                 let _ = self.tasks_tx.send(TaskDone::Saved(result));
             }
             Command::ShowView(mode) => self.mode = mode,
+            Command::UseBundledModel => {
+                self.state.model_dir = None;
+                self.load_model();
+            }
             Command::TrainingDataDialog => self.spawn_dialog(|| {
                 rfd::FileDialog::new()
                     .set_title("Dataset folder (real/, partial/, full/ or a manifest)")
@@ -535,10 +539,13 @@ impl ForgeLensApp {
             ui.add_space(ui.available_height() / 3.0);
             if let ModelStatus::Missing(_) = self.model {
                 ui.label(
-                    "No model is loaded. No trained ForgeLens model ships yet: create an untrained \
-                     `small` model to try the whole pipeline (its verdicts are not evidence), \
-                     or open a model directory from the Model menu.",
+                    "No model is loaded. Use the bundled model, open a model directory from the \
+                     Model menu, or create an untrained `small` model to try the pipeline (its \
+                     verdicts are not evidence).",
                 );
+                if ui.button("Use the bundled model").clicked() {
+                    self.execute(Command::UseBundledModel);
+                }
                 if ui.button("Create an untrained small model").clicked() {
                     self.execute(Command::CreateUntrainedModel);
                 }

@@ -21,6 +21,8 @@ pub enum Command {
     ShowModelCard,
     LoadModel(PathBuf),
     CreateUntrainedModel,
+    /// Forget the chosen model directory and load the bundled one.
+    UseBundledModel,
     SetDevice(DeviceChoice),
     ClearRecent,
     /// Analyse every image in a folder into the batch table.

@@ -61,6 +61,9 @@ pub fn top_bar_ui(
             if ui.button("Open model directory…").clicked() {
                 commands.push(Command::ModelDialog);
             }
+            if ui.button("Use the bundled model").clicked() {
+                commands.push(Command::UseBundledModel);
+            }
             if ui.button("Model card…").clicked() {
                 commands.push(Command::ShowModelCard);
             }
