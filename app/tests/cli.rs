@@ -268,7 +268,8 @@ fn forge_train_and_eval_from_the_command_line() {
         "/pixel/cam/f1_at_0_5",
         "/pixel/attention/iou_at_0_5",
         "/pixel/fused/best_f1",
-        "/per_generator/rdn-slim-x4/image/macro_f1",
+        "/per_generator/rdn-slim-x4:full/image/macro_f1",
+        "/pixel/baseline_f1_all_pixels",
         "/in_domain/image/macro_f1",
     ] {
         assert!(

@@ -378,7 +378,9 @@ fn evaluation_reports_image_and_pixel_scores() {
         "/pixel/cam/f1_at_0_5",
         "/pixel/attention/iou_at_0_5",
         "/pixel/fused/best_f1",
-        "/per_generator/unknown/recall",
+        "/per_generator/unknown:partial/recall",
+        "/per_generator/unknown:full/recall",
+        "/pixel/baseline_f1_all_pixels",
     ] {
         let value = json
             .pointer(pointer)

@@ -82,7 +82,12 @@ fn image_row(name: &str, s: &ImageScores) -> String {
 }
 
 fn pixel_rows(name: &str, p: &PixelScores) -> String {
-    let mut out = String::new();
+    let mut out = format!(
+        "{:<26} {:>6} {:>8.3}   (every pixel marked manipulated)\n",
+        format!("{name} / baseline"),
+        p.cam.images,
+        p.baseline_f1_all_pixels
+    );
     for (map, m) in [
         ("cam", &p.cam),
         ("attention", &p.attention),
@@ -123,7 +128,7 @@ pub fn tables(r: &EvalReport) -> String {
     for (g, s) in &r.per_generator {
         out += &format!(
             "{:<32} {:>6} {:>7.3} {:>8.3}  {}\n",
-            format!("{g} ({})", s.label),
+            g,
             s.fakes,
             s.recall,
             s.image.macro_f1,

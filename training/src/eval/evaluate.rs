@@ -73,6 +73,8 @@ pub struct MapScores {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PixelScores {
+    /// Mean F1 of marking every pixel as manipulated: what a map must beat to mean anything.
+    pub baseline_f1_all_pixels: f32,
     pub cam: MapScores,
     pub attention: MapScores,
     pub fused: MapScores,
@@ -122,6 +124,8 @@ pub struct EvalReport {
 struct Scored {
     sample: Sample,
     predicted: usize,
+    /// F1 of an all-ones map, for partial fakes with masks.
+    baseline_f1: Option<f32>,
     /// `[map][threshold] -> (f1, iou)`, for partial fakes with masks.
     pixel: Option<[Vec<(f32, f32)>; 3]>,
 }
@@ -157,8 +161,13 @@ fn map_scores(per_image: &[&[Vec<(f32, f32)>; 3]], map: usize) -> MapScores {
 }
 
 fn pixel_of<'a>(items: impl Iterator<Item = &'a Scored>) -> Option<PixelScores> {
-    let per_image: Vec<&[Vec<(f32, f32)>; 3]> = items.filter_map(|s| s.pixel.as_ref()).collect();
+    let items: Vec<&Scored> = items.filter(|s| s.pixel.is_some()).collect();
+    let per_image: Vec<&[Vec<(f32, f32)>; 3]> =
+        items.iter().filter_map(|s| s.pixel.as_ref()).collect();
+    let baseline: f32 =
+        items.iter().filter_map(|s| s.baseline_f1).sum::<f32>() / items.len().max(1) as f32;
     (!per_image.is_empty()).then(|| PixelScores {
+        baseline_f1_all_pixels: baseline,
         cam: map_scores(&per_image, 0),
         attention: map_scores(&per_image, 1),
         fused: map_scores(&per_image, 2),
@@ -221,10 +230,12 @@ pub fn evaluate(
             }
         };
         let predicted = analysis.verdict.label.index();
+        let mut baseline_f1 = None;
         let pixel = match (&sample.mask, sample.label) {
             (Some(mask), Label::Partial) => {
                 match load_mask(mask, analysis.input.width, analysis.input.height) {
                     Ok(truth) => {
+                        baseline_f1 = Some(pixel_scores(&vec![1.0; truth.len()], &truth, 0.5).0);
                         let maps = analysis.maps.iter();
                         Some(maps.map(|(_, map)| {
                             (0..THRESHOLDS)
@@ -248,6 +259,7 @@ pub fn evaluate(
         scored.push(Scored {
             sample: (*sample).clone(),
             predicted,
+            baseline_f1,
             pixel,
         });
     }
@@ -260,23 +272,28 @@ pub fn evaluate(
         .collect();
     generators.sort();
     generators.dedup();
+    // A generator can make both partial and full fakes: one row per (generator, class).
+    let mut kinds: Vec<(String, Label)> = scored
+        .iter()
+        .filter(|s| s.sample.label != Label::Real)
+        .map(|s| (s.sample.generator.clone(), s.sample.label))
+        .collect();
+    kinds.sort_by_key(|(g, l)| (g.clone(), l.index()));
+    kinds.dedup();
     let reals = || scored.iter().filter(|s| s.sample.label == Label::Real);
     let mut per_generator = BTreeMap::new();
-    for g in &generators {
+    for (g, class) in &kinds {
         let fakes: Vec<&Scored> = scored
             .iter()
-            .filter(|s| s.sample.label != Label::Real && s.sample.generator == *g)
+            .filter(|s| s.sample.label == *class && s.sample.generator == *g)
             .collect();
         let right = fakes
             .iter()
             .filter(|s| s.predicted == s.sample.label.index())
             .count();
-        let label = fakes
-            .first()
-            .map(|s| s.sample.label.name().to_string())
-            .unwrap_or_default();
+        let label = class.name().to_string();
         per_generator.insert(
-            g.clone(),
+            format!("{g}:{label}"),
             GeneratorScores {
                 label,
                 fakes: fakes.len(),

@@ -82,9 +82,9 @@ impl TrainingConfig {
                 .with_student_epochs(4)
                 .with_generalizer_epochs(3)
                 .with_classifier_epochs(20)
-                .with_localisation_epochs(8)
+                .with_localisation_epochs(6)
                 .with_detector_optimizer(OptimizerConfig::new().with_lr(2e-4))
-                .with_localisation_optimizer(OptimizerConfig::new().with_lr(5e-4)),
+                .with_localisation_optimizer(OptimizerConfig::new().with_lr(1.5e-4)),
             Preset::Paper => base,
         }
     }
