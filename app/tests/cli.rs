@@ -279,3 +279,20 @@ fn forge_train_and_eval_from_the_command_line() {
     }
     assert_eq!(report["image"]["images"], 24);
 }
+
+#[test]
+fn analyze_uses_the_bundled_trained_model_by_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = forgelens()
+        .arg("analyze")
+        .arg(repo("assets/samples/coffee.png"))
+        .args(["--device", "cpu", "--json", "--out"])
+        .arg(dir.path())
+        .env_remove("FORGELENS_MODEL")
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json[0]["model"]["trained"], true);
+    assert_eq!(json[0]["model"]["name"], "small");
+}

@@ -143,7 +143,7 @@ fn a_corrupt_image_is_a_message_not_a_crash() {
 }
 
 #[test]
-fn missing_model_offers_to_create_one() {
+fn missing_model_offers_the_bundled_model_or_a_new_one() {
     let state = State {
         model_dir: Some(PathBuf::from("/nonexistent/forgelens-model")),
         device: DeviceChoice::Cpu,
@@ -160,7 +160,17 @@ fn missing_model_offers_to_create_one() {
             .count(),
         2
     );
-    harness.get_by_label_contains("Use the bundled model");
+    // One click loads the trained model that ships in assets/model.
+    harness.get_by_label("Use the bundled model").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    match &harness.state().model {
+        forgelens_app::gui::ModelStatus::Ready(m) => {
+            assert!(m.trained, "the bundled model is trained");
+            assert!(m.dir.ends_with("assets/model"), "{}", m.dir.display());
+        }
+        other => panic!("bundled model not loaded: {other:?}"),
+    }
 }
 
 #[test]
