@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use forgelens_engine::DeviceChoice;
+use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::model::Preset;
 use forgelens_engine::report::ReportFormat;
+use forgelens_engine::{AnalyzerOptions, DeviceChoice};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +38,34 @@ pub struct DeviceArgs {
     /// Compute device: auto (CUDA if built, else a hardware GPU, else CPU), cpu, wgpu or cuda.
     #[arg(long, default_value = "auto", value_parser = parse_device)]
     pub device: DeviceChoice,
+}
+
+/// How images are read and tiled, shared by `analyze` and `report`.
+#[derive(Debug, Args)]
+pub struct TilingArgs {
+    /// Largest number of tiles per image (larger images are analysed at a reduced size).
+    #[arg(long, default_value_t = 64)]
+    pub max_tiles: usize,
+    /// Overlap between neighbouring tiles (0 to 0.9).
+    #[arg(long, default_value_t = 0.25)]
+    pub overlap: f32,
+    /// Largest accepted image, in megapixels.
+    #[arg(long, default_value_t = 50.0)]
+    pub max_megapixels: f64,
+}
+
+impl TilingArgs {
+    pub fn analyzer_options(&self) -> AnalyzerOptions {
+        AnalyzerOptions {
+            limits: ImageLimits {
+                max_pixels: (self.max_megapixels * 1e6) as u64,
+                ..ImageLimits::default()
+            },
+            tile_overlap: self.overlap,
+            max_tiles: self.max_tiles.max(1),
+            ..AnalyzerOptions::default()
+        }
+    }
 }
 
 fn parse_device(s: &str) -> Result<DeviceChoice, String> {
@@ -160,15 +189,8 @@ pub struct AnalyzeArgs {
     /// Where to write each image's analysis JSON and map PNGs (default: ./forgelens-out).
     #[arg(long, default_value = "forgelens-out")]
     pub out: PathBuf,
-    /// Largest number of tiles per image (larger images are analysed at a reduced size).
-    #[arg(long, default_value_t = 64)]
-    pub max_tiles: usize,
-    /// Overlap between neighbouring tiles (0 to 0.9).
-    #[arg(long, default_value_t = 0.25)]
-    pub overlap: f32,
-    /// Largest accepted image, in megapixels.
-    #[arg(long, default_value_t = 50.0)]
-    pub max_megapixels: f64,
+    #[command(flatten)]
+    pub tiling: TilingArgs,
     /// Also write one report per image into this folder, with index.csv and index.html.
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
@@ -220,15 +242,8 @@ pub struct ReportArgs {
     /// Threshold for the map areas and the region list (0 to 1).
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f32,
-    /// Largest number of tiles per image.
-    #[arg(long, default_value_t = 64)]
-    pub max_tiles: usize,
-    /// Overlap between neighbouring tiles (0 to 0.9).
-    #[arg(long, default_value_t = 0.25)]
-    pub overlap: f32,
-    /// Largest accepted image, in megapixels.
-    #[arg(long, default_value_t = 50.0)]
-    pub max_megapixels: f64,
+    #[command(flatten)]
+    pub tiling: TilingArgs,
 }
 
 #[derive(Debug, Args)]

@@ -27,8 +27,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// PNG-encodes an image in memory and writes it atomically.
-pub fn write_png<P, C>(path: &Path, image: &image::ImageBuffer<P, C>) -> std::io::Result<()>
+/// PNG bytes of an 8-bit image (in memory).
+pub fn png_bytes<P, C>(image: &image::ImageBuffer<P, C>) -> Vec<u8>
 where
     P: image::PixelWithColorType,
     [P::Subpixel]: image::EncodableLayout,
@@ -40,6 +40,16 @@ where
             &mut std::io::Cursor::new(&mut bytes),
             image::ImageFormat::Png,
         )
-        .map_err(std::io::Error::other)?;
-    write_atomic(path, &bytes)
+        .expect("PNG encoding into memory does not fail for 8-bit images");
+    bytes
+}
+
+/// PNG-encodes an image in memory and writes it atomically.
+pub fn write_png<P, C>(path: &Path, image: &image::ImageBuffer<P, C>) -> std::io::Result<()>
+where
+    P: image::PixelWithColorType,
+    [P::Subpixel]: image::EncodableLayout,
+    C: std::ops::Deref<Target = [P::Subpixel]>,
+{
+    write_atomic(path, &png_bytes(image))
 }

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use forgelens_engine::analysis::AnalysisSummary;
 use forgelens_engine::export::write_analysis_files;
-use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::render::Colormap;
 use forgelens_engine::report::index::{IndexRow, write_index};
@@ -18,7 +17,7 @@ use forgelens_engine::report::{
     Clock, ModelRecord, ReportInput, ReportOptions, SystemClock, build_report, check_writable,
     read_evidence, render_report, write_report_file,
 };
-use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
+use forgelens_engine::{Analyzer, select_device};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -63,15 +62,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     let key = signing_key(&args.case)?;
     let model_dir = resolve_model_dir(args.model.clone())?;
     let device = select_device(args.device.device)?;
-    let options = AnalyzerOptions {
-        limits: ImageLimits {
-            max_pixels: (args.max_megapixels * 1e6) as u64,
-            ..ImageLimits::default()
-        },
-        tile_overlap: args.overlap,
-        max_tiles: args.max_tiles.max(1),
-        ..AnalyzerOptions::default()
-    };
+    let options = args.tiling.analyzer_options();
     let analyzer = Analyzer::from_dir(&model_dir, device, options)
         .with_context(|| format!("loading the model from {}", model_dir.display()))?;
     if !analyzer.model().card.trained {

@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::report::signing::SigningKey;
 use forgelens_engine::report::{
     CaseInfo, MapThresholds, ReportFormat, ReportOptions, ReportRequest, SystemClock,
     analyze_and_report, check_writable, read_evidence, read_signing_key, write_report_file,
 };
-use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
+use forgelens_engine::{Analyzer, select_device};
 
 use crate::build_info::tool_info;
 use crate::cli::{CaseArgs, ReportArgs};
@@ -58,15 +57,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             args.threshold
         );
     }
-    let options = AnalyzerOptions {
-        limits: ImageLimits {
-            max_pixels: (args.max_megapixels * 1e6) as u64,
-            ..ImageLimits::default()
-        },
-        tile_overlap: args.overlap,
-        max_tiles: args.max_tiles.max(1),
-        ..AnalyzerOptions::default()
-    };
+    let options = args.tiling.analyzer_options();
     // The evidence first: a missing, unreadable or oversized image fails before the model loads.
     let evidence = read_evidence(&args.image, &options.limits)?;
     let out = args

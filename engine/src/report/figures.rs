@@ -108,22 +108,7 @@ fn draw_box(picture: &mut RgbImage, bbox: [u32; 4], sx: f64, sy: f64) {
     }
 }
 
-/// PNG bytes of an 8-bit image (in memory).
-pub fn png_bytes<P, C>(image: &image::ImageBuffer<P, C>) -> Vec<u8>
-where
-    P: image::PixelWithColorType,
-    [P::Subpixel]: image::EncodableLayout,
-    C: std::ops::Deref<Target = [P::Subpixel]>,
-{
-    let mut bytes = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .expect("PNG encoding into memory does not fail for 8-bit images");
-    bytes
-}
+pub use crate::files::png_bytes;
 
 /// SHA-256 of a map's values as little-endian f32.
 pub fn map_values_sha256(map: &Heatmap) -> String {
