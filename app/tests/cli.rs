@@ -1,39 +1,9 @@
 //! The `forgelens` binary as a user runs it: init a tiny model, analyse images, read the
 //! JSON, find the PNGs; bad input exits with 1 and leaves no partial output.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn forgelens() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forgelens"));
-    cmd.env("RUST_LOG", "warn");
-    cmd
-}
-
-fn assert_success(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-fn init_tiny(dir: &Path) -> PathBuf {
-    let model = dir.join("model");
-    let out = forgelens()
-        .args(["init-model", "--config", "tiny", "--out"])
-        .arg(&model)
-        .output()
-        .expect("runs");
-    assert_success(&out);
-    model
-}
+use common::{assert_success, forgelens, init_tiny, repo};
 
 #[test]
 fn analyze_writes_json_and_maps() {
@@ -288,7 +258,6 @@ fn analyze_uses_the_bundled_trained_model_by_default() {
         .arg(repo("assets/samples/coffee.png"))
         .args(["--device", "cpu", "--json", "--out"])
         .arg(dir.path())
-        .env_remove("FORGELENS_MODEL")
         .output()
         .expect("runs");
     assert_success(&out);

@@ -3,40 +3,11 @@
 //! one-byte-changed image fails verification; a read-only folder, a missing image and a huge
 //! image fail with a clear message and leave no file behind.
 
+mod common;
+
+use common::{assert_success, forgelens, init_tiny, repo};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn forgelens() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_forgelens"));
-    cmd.env("RUST_LOG", "warn").env_remove("FORGELENS_MODEL");
-    cmd
-}
-
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-fn assert_success(out: &Output) {
-    assert!(
-        out.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn init_tiny(dir: &Path) -> PathBuf {
-    let model = dir.join("model");
-    let out = forgelens()
-        .args(["init-model", "--config", "tiny", "--out"])
-        .arg(&model)
-        .output()
-        .expect("runs");
-    assert_success(&out);
-    model
-}
+use std::process::Output;
 
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -17,6 +17,15 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use crate::cli::TrainArgs;
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
+    let overrides = !args.train_generators.is_empty()
+        || args.max_steps_per_epoch.is_some()
+        || args.seed.is_some();
+    if args.resume && (args.config.is_some() || overrides) {
+        anyhow::bail!(
+            "--resume continues with the run's own training.json; --config, --train-generators, \
+             --max-steps-per-epoch and --seed apply to new runs only"
+        );
+    }
     let device = select_device(args.device.device)?;
     let mut config = match &args.config {
         Some(name) => TrainingConfig::from_name_or_file(name).map_err(anyhow::Error::msg)?,

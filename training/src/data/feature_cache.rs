@@ -165,7 +165,6 @@ impl FeatureCache {
         let (mean, std) = extractor_config.normalization();
         let size = extractor_config.image_size();
         let limits = ImageLimits::default();
-        let mut failed = vec![false; paths.len()];
         for (i, path) in paths.iter().enumerate() {
             if cancel.is_cancelled() {
                 return Err(FeatureCacheError::Cancelled);
@@ -174,7 +173,6 @@ impl FeatureCache {
                 Ok(b) => b,
                 Err(e) => {
                     result.skipped.push((path.clone(), e.to_string()));
-                    failed[i] = true;
                     continue;
                 }
             };
@@ -196,14 +194,10 @@ impl FeatureCache {
                     let view = detector_view(&decoded.rgb, extractor_config);
                     pending.push((i, hash, normalized_chw(&view, mean, std)));
                 }
-                Err(e) => {
-                    result.skipped.push((path.clone(), e.to_string()));
-                    failed[i] = true;
-                }
+                Err(e) => result.skipped.push((path.clone(), e.to_string())),
             }
-            if pending.len() == BATCH || (i + 1 == paths.len() && !pending.is_empty()) {
+            if pending.len() == BATCH {
                 self.compute(&mut pending, size, extractor, device, &mut slots)?;
-                result.computed = slots.iter().flatten().count() - result.reused;
             }
             progress(i + 1, paths.len());
         }

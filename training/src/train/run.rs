@@ -215,7 +215,6 @@ pub fn train(
     let cache = FeatureCache::new(&options.cache_dir, &config.model.extractor);
     let features_for =
         |samples: Vec<crate::data::Sample>, what: &str| -> Result<Part, TrainError> {
-            let total = samples.len();
             let progress = |done: usize, total: usize| {
                 events.emit(TrainEvent::Preparing {
                     what: what.to_string(),
@@ -237,7 +236,6 @@ pub fn train(
                     path.display()
                 )));
             }
-            debug_assert!(features.kept.len() <= total);
             Ok(Part { samples, features })
         };
     let train = features_for(train_samples, "features (train)")?;
@@ -365,7 +363,7 @@ impl Run<'_> {
         let plain = self.device.clone().without_autodiff();
         let model = networks.valid().into_model(extractor).fork(&plain);
         let seconds = self.elapsed();
-        let card = trained_card(&self.config, &provenance, dataset, self, seconds);
+        let card = trained_card(self, &provenance, dataset, seconds);
         save_model_dir(&model_dir, &self.config.model, &card, &model)?;
         self.events.emit(TrainEvent::Finished {
             model_dir: model_dir.clone(),
@@ -478,7 +476,6 @@ impl Run<'_> {
                 if self.cancel.is_cancelled() {
                     return Err(TrainError::Cancelled);
                 }
-                let step_start = Instant::now();
                 let losses: Losses = match stage {
                     Stage::Teacher => stages::teacher::loss(
                         &networks,
@@ -519,7 +516,6 @@ impl Run<'_> {
                 }
                 let per_step = epoch_start.elapsed().as_secs_f64() / (step + 1) as f64;
                 let left = (steps - step - 1) + steps * (phase.epochs - epoch);
-                let _ = step_start;
                 self.events.emit(TrainEvent::Step {
                     phase: index,
                     name: name.clone(),
@@ -660,13 +656,8 @@ impl Run<'_> {
     }
 }
 
-fn trained_card(
-    config: &TrainingConfig,
-    provenance: &str,
-    dataset: &Dataset,
-    run: &Run<'_>,
-    seconds: f64,
-) -> ModelCard {
+fn trained_card(run: &Run<'_>, provenance: &str, dataset: &Dataset, seconds: f64) -> ModelCard {
+    let config = &run.config;
     let mut card =
         ModelCard::untrained(&config.model.name, &config.model.extractor.id(), provenance);
     card.trained = true;
