@@ -16,13 +16,19 @@ def conv(h_out, cin, cout, k, groups=1):
     return h_out * h_out * k * k * (cin // groups) * cout
 
 
-def mobilenet_v2(size):
+def mobilenet_v2(size, layers=19):
+    """MobileNetV2's features[:layers] (19: all, with the 1x1 head) at `size` pixels:
+    MACs, output side, output channels."""
     macs, h = 0, size // 2
     macs += conv(h, 3, 32, 3)
     cin = 32
+    taken = 1
     for t, c, n, s in [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
                        (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]:
         for i in range(n):
+            if taken == layers:
+                return macs, h, cin
+            taken += 1
             stride = s if i == 0 else 1
             hidden = cin * t
             if t != 1:
@@ -32,7 +38,7 @@ def mobilenet_v2(size):
             macs += conv(h_out, hidden, c, 1)
             h, cin = h_out, c
     macs += conv(h, 320, 1280, 1)
-    return macs, h * h
+    return macs, h, 1280
 
 
 def transformer_block(n, width, mlp):
@@ -63,7 +69,12 @@ def fusion(f):
     grid = s // 16
     n = grid * grid + 1
     block = transformer_block(n, e, e * f["mlp_ratio"])
-    macs = conv(s // 2, 3, stem, 7)
+    kind = (f.get("stem") or {"kind": "conformer"})
+    if kind["kind"] == "mobile-net-v2":
+        macs, h_cut, c_cut = mobilenet_v2(s, kind["layers"])
+        macs += conv(s // 4, c_cut, stem, 1)       # adapter, after upsampling to 1/4
+    else:
+        macs = conv(s // 2, 3, stem, 7)
     h = s // 4
     m, h = conv_block(h, stem, stage1, 1, True)
     macs += m + conv(grid, stem, e, 4) + block
@@ -90,7 +101,8 @@ def main(path):
     ex = config["extractor"]
     if ex["kind"] != "mobile-net-v2":
         sys.exit("only the MobileNetV2 extractor is counted here")
-    e_macs, tokens = mobilenet_v2(ex["image_size"])
+    e_macs, side, _ = mobilenet_v2(ex["image_size"])
+    tokens = side * side
     d = config["detector"]
     one = discrepancy_net(tokens, 1280, d)
     classifier = 2 * d["z_width"] * d["classifier_hidden"] + d["classifier_hidden"] * 3

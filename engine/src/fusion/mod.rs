@@ -6,6 +6,8 @@ pub mod conv_block;
 pub mod coupling;
 pub mod maps;
 pub mod net;
+pub mod pretrained_stem;
 
 pub use maps::{AttentionMapMode, FusionMaps, MapOptions, compute_maps};
 pub use net::{FusionNet, FusionNetConfig, FusionOutput};
+pub use pretrained_stem::{FusionStem, MobileNetStem};

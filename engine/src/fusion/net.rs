@@ -19,6 +19,8 @@ use burn::tensor::{Device, Tensor};
 
 use super::conv_block::{ConvBlock, ConvBlockConfig, EXPANSION};
 use super::coupling::{CouplingConfig, FcuDown, FcuUp};
+use super::pretrained_stem::{FusionStem, MobileNetStem};
+use crate::extractor::MobileNetV2;
 use crate::nn::{TransformerBlock, TransformerBlockConfig};
 
 #[derive(Config, Debug, PartialEq)]
@@ -43,6 +45,9 @@ pub struct FusionNetConfig {
     pub blocks_per_stage: usize,
     #[config(default = 3)]
     pub num_classes: usize,
+    /// Conformer's stem (`None`, as in configs written before the choice existed), or the
+    /// first layers of ImageNet MobileNetV2.
+    pub stem: Option<FusionStem>,
 }
 
 /// One Conformer stage-block: a CNN bottleneck, the coupled transformer block, and the
@@ -59,8 +64,11 @@ pub struct ConvTransBlock {
 
 #[derive(Module, Debug)]
 pub struct FusionNet {
-    pub conv1: Conv2d,
-    pub bn1: BatchNorm,
+    /// Conformer's stem (absent with a MobileNetV2 stem).
+    pub conv1: Option<Conv2d>,
+    pub bn1: Option<BatchNorm>,
+    /// The MobileNetV2 stem (absent with Conformer's).
+    pub mobilenet_stem: Option<MobileNetStem>,
     pub conv_1: ConvBlock,
     pub trans_patch_conv: Conv2d,
     pub cls_token: Param<Tensor<1>>,
@@ -88,6 +96,10 @@ impl FusionNetConfig {
     /// The paper's size: Conformer-S (37.7M parameters at 3 classes).
     pub fn conformer_s() -> Self {
         Self::new()
+    }
+
+    pub fn stem_kind(&self) -> FusionStem {
+        self.stem.unwrap_or_default()
     }
 
     pub fn grid(&self) -> usize {
@@ -137,13 +149,22 @@ impl FusionNetConfig {
                 channels_in = channels;
             }
         }
+        let conformer = self.stem_kind() == FusionStem::Conformer;
         FusionNet {
-            conv1: Conv2dConfig::new([3, self.stem_channels], [7, 7])
-                .with_stride([2, 2])
-                .with_padding(PaddingConfig2d::Explicit(3, 3, 3, 3))
-                .with_bias(false)
-                .init(device),
-            bn1: BatchNormConfig::new(self.stem_channels).init(device),
+            conv1: conformer.then(|| {
+                Conv2dConfig::new([3, self.stem_channels], [7, 7])
+                    .with_stride([2, 2])
+                    .with_padding(PaddingConfig2d::Explicit(3, 3, 3, 3))
+                    .with_bias(false)
+                    .init(device)
+            }),
+            bn1: conformer.then(|| BatchNormConfig::new(self.stem_channels).init(device)),
+            mobilenet_stem: match self.stem_kind() {
+                FusionStem::Conformer => None,
+                FusionStem::MobileNetV2 { layers } => {
+                    Some(MobileNetStem::init(layers, self.stem_channels, device))
+                }
+            },
             conv_1: ConvBlockConfig::new(self.stem_channels, stage1)
                 .with_res_conv(true)
                 .init(device),
@@ -184,15 +205,41 @@ impl ConvTransBlock {
 }
 
 impl FusionNet {
-    pub fn forward(&self, pixels: Tensor<4>) -> FusionOutput {
-        // pixels: [batch, 3, size, size]
-        let x = relu(self.bn1.forward(self.conv1.forward(pixels))); // [batch, stem, size / 2, size / 2]
-        let base = max_pool2d(
+    fn stem(&self, pixels: Tensor<4>) -> Tensor<4> {
+        // pixels: [batch, 3, size, size] -> [batch, stem, size / 4, size / 4]
+        if let Some(stem) = &self.mobilenet_stem {
+            return stem.forward(pixels);
+        }
+        let (Some(conv1), Some(bn1)) = (&self.conv1, &self.bn1) else {
+            unreachable!("a fusion net is built with one of its two stems")
+        };
+        let x = relu(bn1.forward(conv1.forward(pixels))); // [batch, stem, size / 2, size / 2]
+        max_pool2d(
             x,
             MaxPoolOptions::new([3, 3])
                 .with_stride([2, 2])
                 .with_padding([1, 1]),
-        ); // [batch, stem, size / 4, size / 4]
+        )
+    }
+
+    /// Copies ImageNet MobileNetV2's first layers into a MobileNetV2 stem; a no-op for
+    /// Conformer's stem.
+    pub fn with_pretrained_stem(mut self, mobilenet: MobileNetV2) -> Self {
+        self.mobilenet_stem = self
+            .mobilenet_stem
+            .map(|stem| stem.with_imagenet(mobilenet));
+        self
+    }
+
+    /// Freezes the pretrained part of a MobileNetV2 stem (see `MobileNetStem`).
+    pub fn freeze_pretrained_stem(mut self) -> Self {
+        self.mobilenet_stem = self.mobilenet_stem.map(MobileNetStem::freeze_pretrained);
+        self
+    }
+
+    pub fn forward(&self, pixels: Tensor<4>) -> FusionOutput {
+        // pixels: [batch, 3, size, size]
+        let base = self.stem(pixels); // [batch, stem, size / 4, size / 4]
         let (mut x, _) = self.conv_1.forward(base.clone(), None); // [batch, stage1, size / 4, size / 4]
         let patches = self.trans_patch_conv.forward(base); // [batch, embed, grid, grid]
         let [batch, embed, gh, gw] = patches.dims();

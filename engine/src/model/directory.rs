@@ -13,7 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::{ForgeLensModel, ModelCard, ModelConfig};
 use crate::extractor::{
-    Extractor, ExtractorConfig, ImportError, WeightSource, load_clip_vision, load_mobilenet_v2,
+    Extractor, ExtractorConfig, ImportError, MobileNetV2, WeightSource, load_clip_vision,
+    load_mobilenet_v2,
 };
 
 pub const CONFIG_FILE: &str = "model.json";
@@ -281,6 +282,17 @@ fn write_files(
 /// numbers on the backend meanwhile (Burn's generator is per backend, not per call).
 /// E with its pretrained weights: the bundled MobileNetV2 unless `weights` names a file.
 /// Returns the extractor and where its weights came from.
+/// The bundled ImageNet MobileNetV2.
+pub fn bundled_mobilenet_v2(device: &Device) -> Result<MobileNetV2, ImportError> {
+    load_mobilenet_v2(
+        WeightSource::Bytes {
+            name: "bundled mobilenet_v2.safetensors",
+            bytes: MOBILENET_V2_WEIGHTS.to_vec(),
+        },
+        device,
+    )
+}
+
 pub fn load_extractor(
     config: &ExtractorConfig,
     weights: Option<&Path>,
@@ -288,13 +300,7 @@ pub fn load_extractor(
 ) -> Result<(Extractor, String), ModelDirError> {
     Ok(match (config, weights) {
         (ExtractorConfig::MobileNetV2 { .. }, None) => (
-            Extractor::MobileNetV2(load_mobilenet_v2(
-                WeightSource::Bytes {
-                    name: "bundled mobilenet_v2.safetensors",
-                    bytes: MOBILENET_V2_WEIGHTS.to_vec(),
-                },
-                device,
-            )?),
+            Extractor::MobileNetV2(bundled_mobilenet_v2(device)?),
             "torchvision ImageNet MobileNetV2 (bundled, BSD-3-Clause)".to_string(),
         ),
         (ExtractorConfig::MobileNetV2 { .. }, Some(path)) => (

@@ -61,7 +61,9 @@ impl Networks {
                 n.generalizer_ff = n.generalizer_ff.set_require_grad(true);
             }
             Trainable::Classifier => n.classifier = n.classifier.set_require_grad(true),
-            Trainable::Fusion => n.fusion = n.fusion.set_require_grad(true),
+            Trainable::Fusion => {
+                n.fusion = n.fusion.set_require_grad(true).freeze_pretrained_stem();
+            }
         }
         n
     }
@@ -76,5 +78,51 @@ impl Networks {
             classifier: self.classifier,
             fusion: self.fusion,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::optim::{AdamWConfig, GradientsParams};
+    use burn::tensor::{Distribution, Tensor};
+    use forgelens_engine::fusion::FusionStem;
+    use forgelens_engine::model::{Preset, bundled_mobilenet_v2};
+
+    use super::*;
+
+    fn values(t: Tensor<1>) -> Vec<f32> {
+        t.into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 values")
+    }
+
+    #[test]
+    fn fusion_training_moves_the_adapter_but_not_the_pretrained_stem() {
+        let device = Device::flex().autodiff();
+        let mut config = Preset::Tiny.config();
+        config.fusion.stem = Some(FusionStem::MobileNetV2 { layers: 7 });
+        let mut nets = Networks::init(&config, &device);
+        nets.fusion = nets
+            .fusion
+            .with_pretrained_stem(bundled_mobilenet_v2(&device).expect("bundled weights"));
+        let nets = nets.train_only(Trainable::Fusion);
+        let stem = |n: &Networks| {
+            let s = n.fusion.mobilenet_stem.as_ref().expect("a MobileNetV2 stem");
+            (
+                values(s.blocks[5].project.conv.weight.val().flatten(0, 3)),
+                values(s.blocks[5].project.bn.running_mean.value()),
+                values(s.adapter.conv.weight.val().flatten(0, 3)),
+            )
+        };
+        let (weight, mean, adapter) = stem(&nets);
+
+        let pixels = Tensor::random([2, 3, 64, 64], Distribution::Normal(0.0, 1.0), &device);
+        let out = nets.fusion.forward(pixels);
+        let loss = out.cnn_logits.powf_scalar(2.0).sum() + out.transformer_logits.sum();
+        let grads = GradientsParams::from_grads(loss.backward(), &nets);
+        let nets = AdamWConfig::new().init().step(1e-2, nets, grads);
+
+        let (weight_after, mean_after, adapter_after) = stem(&nets);
+        assert_eq!(weight, weight_after, "ImageNet weights moved");
+        assert_eq!(mean, mean_after, "ImageNet batch-norm statistics moved");
+        assert_ne!(adapter, adapter_after, "the adapter did not train");
     }
 }

@@ -14,7 +14,8 @@ use burn::tensor::Device;
 use forgelens_engine::Label;
 use forgelens_engine::files::write_atomic;
 use forgelens_engine::image_input::{ImageLimits, read_image_file};
-use forgelens_engine::model::{ModelCard, load_extractor, save_model_dir};
+use forgelens_engine::fusion::FusionStem;
+use forgelens_engine::model::{ModelCard, bundled_mobilenet_v2, load_extractor, save_model_dir};
 use forgelens_engine::progress::CancelToken;
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -62,6 +63,8 @@ pub enum TrainError {
     Config(String),
     #[error("writing the model: {0}")]
     Model(#[from] forgelens_engine::model::ModelDirError),
+    #[error("loading the fusion net's pretrained stem: {0}")]
+    PretrainedStem(#[from] forgelens_engine::extractor::ImportError),
     #[error("cancelled; resume with --resume")]
     Cancelled,
 }
@@ -334,7 +337,12 @@ impl Run<'_> {
             }
             None => {
                 self.device.seed(self.config.seed);
-                let n = Networks::init(&self.config.model, &self.device);
+                let mut n = Networks::init(&self.config.model, &self.device);
+                if self.config.model.fusion.stem_kind() != FusionStem::Conformer {
+                    n.fusion = n
+                        .fusion
+                        .with_pretrained_stem(bundled_mobilenet_v2(&self.device)?);
+                }
                 fs::write(out.join(METRICS_FILE), b"").map_err(io(&out.join(METRICS_FILE)))?;
                 (n, None)
             }
