@@ -3,7 +3,7 @@
 
 use burn::tensor::{Device, Distribution, Tensor};
 use forgelens_engine::detector::discrepancy_features;
-use forgelens_engine::fusion::{AttentionMapMode, MapOptions, compute_maps};
+use forgelens_engine::fusion::{AttentionMapMode, CamEvidence, MapOptions, compute_maps};
 use forgelens_engine::model::{ModelConfig, Preset};
 
 fn check_detector_and_fusion(config: &ModelConfig, batch: usize, device: &Device) {
@@ -52,11 +52,14 @@ fn check_detector_and_fusion(config: &ModelConfig, batch: usize, device: &Device
             [batch, config.fusion.heads, grid * grid + 1, grid * grid + 1]
         );
     }
-    for mode in [AttentionMapMode::Affinity, AttentionMapMode::ClsAttention] {
+    let modes = [AttentionMapMode::Affinity, AttentionMapMode::ClsAttention];
+    let evidence = [CamEvidence::ClassLogit, CamEvidence::NotReal];
+    for (mode, evidence) in modes.into_iter().flat_map(|m| evidence.map(|e| (m, e))) {
         let maps = compute_maps(
             &out,
             &MapOptions {
                 mode,
+                evidence,
                 ..MapOptions::default()
             },
         );

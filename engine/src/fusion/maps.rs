@@ -3,7 +3,7 @@
 //! patch-to-patch attention. All on the token grid, non-negative, not yet normalised.
 
 use burn::tensor::Tensor;
-use burn::tensor::activation::relu;
+use burn::tensor::activation::{relu, softmax};
 use serde::{Deserialize, Serialize};
 
 use super::FusionOutput;
@@ -19,10 +19,24 @@ pub enum AttentionMapMode {
     ClsAttention,
 }
 
+/// What the CAM shows at each location of the token grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum CamEvidence {
+    /// The class head's logit for `MapOptions::class`, clipped at zero (CAM as in TransCAM).
+    #[default]
+    ClassLogit,
+    /// One minus the probability of "real" from a softmax over the class head at each
+    /// location: how manipulated the location looks, whichever fake class it resembles.
+    NotReal,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MapOptions {
-    /// Class whose evidence is mapped (1 = partially fake).
+    /// Class whose evidence is mapped (1 = partially fake) with `CamEvidence::ClassLogit`.
     pub class: usize,
+    #[serde(default)]
+    pub evidence: CamEvidence,
     /// How many of the last transformer blocks' attention to use (0 = all).
     pub attention_layers: usize,
     pub mode: AttentionMapMode,
@@ -32,6 +46,7 @@ impl Default for MapOptions {
     fn default() -> Self {
         Self {
             class: 1,
+            evidence: CamEvidence::ClassLogit,
             attention_layers: 0,
             mode: AttentionMapMode::Affinity,
         }
@@ -50,7 +65,11 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
     let [batch, classes, gh, gw] = output.cam.dims();
     let class = options.class.min(classes - 1);
     let n = gh * gw;
-    let cam = relu(output.cam.clone().narrow(1, class, 1).reshape([batch, n])); // [batch, grid²]
+    let cam = match options.evidence {
+        CamEvidence::ClassLogit => relu(output.cam.clone().narrow(1, class, 1)),
+        CamEvidence::NotReal => softmax(output.cam.clone(), 1).narrow(1, 0, 1).neg() + 1.0,
+    }
+    .reshape([batch, n]); // [batch, grid²]
 
     let layers = output.attention.len();
     let take = match options.attention_layers {
@@ -82,5 +101,44 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
         cam: cam.reshape([batch, gh, gw]),
         attention: cls_attention.reshape([batch, gh, gw]),
         fused: relu(fused).reshape([batch, gh, gw]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::{Device, TensorData};
+
+    use super::*;
+
+    #[test]
+    fn not_real_evidence_is_one_minus_the_local_real_probability() {
+        let device = Device::flex();
+        // Two grid cells: logits (real, partial, full) = (0, 0, 0) and (ln 2, 0, ln 2).
+        let ln2 = 2f32.ln();
+        let cam = Tensor::<4>::from_data(
+            TensorData::new(vec![0.0, ln2, 0.0, 0.0, 0.0, ln2], [1, 3, 1, 2]),
+            &device,
+        );
+        let output = FusionOutput {
+            cam,
+            cnn_logits: Tensor::zeros([1, 3], &device),
+            transformer_logits: Tensor::zeros([1, 3], &device),
+            attention: vec![Tensor::ones([1, 1, 3, 3], &device)],
+        };
+        let options = MapOptions {
+            evidence: CamEvidence::NotReal,
+            ..MapOptions::default()
+        };
+        let maps = compute_maps(&output, &options);
+        let cam = maps.cam.into_data().try_to_vec::<f32>().expect("f32");
+        assert!((cam[0] - 2.0 / 3.0).abs() < 1e-6, "{cam:?}");
+        assert!((cam[1] - 0.6).abs() < 1e-6, "{cam:?}");
+        // All-ones affinity sums the two cells into each.
+        let fused = maps.fused.into_data().try_to_vec::<f32>().expect("f32");
+        assert!(fused.iter().all(|v| (v - (2.0 / 3.0 + 0.6)).abs() < 1e-5));
+
+        let logit = compute_maps(&output, &MapOptions::default());
+        let cam = logit.cam.into_data().try_to_vec::<f32>().expect("f32");
+        assert_eq!(cam, vec![0.0, 0.0], "partial logits are 0 in both cells");
     }
 }

@@ -8,6 +8,6 @@ pub mod maps;
 pub mod net;
 pub mod pretrained_stem;
 
-pub use maps::{AttentionMapMode, FusionMaps, MapOptions, compute_maps};
+pub use maps::{AttentionMapMode, CamEvidence, FusionMaps, MapOptions, compute_maps};
 pub use net::{FusionNet, FusionNetConfig, FusionOutput};
 pub use pretrained_stem::{FusionStem, MobileNetStem};

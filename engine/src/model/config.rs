@@ -9,7 +9,7 @@ use burn::config::Config;
 
 use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig};
 use crate::extractor::ExtractorConfig;
-use crate::fusion::{FusionNetConfig, FusionStem, MapOptions};
+use crate::fusion::{FusionNetConfig, MapOptions};
 
 /// Sizes of the teacher, students, generalizers and classifier.
 #[derive(Config, Debug, PartialEq)]
@@ -85,8 +85,7 @@ impl Preset {
                     .with_channel_ratio(1)
                     .with_embed_dim(128)
                     .with_heads(4)
-                    .with_blocks_per_stage(2)
-                    .with_stem(Some(FusionStem::MobileNetV2 { layers: 7 })),
+                    .with_blocks_per_stage(2),
             ),
             Preset::Paper => ModelConfig::new(
                 "paper".into(),
