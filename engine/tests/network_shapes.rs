@@ -3,7 +3,9 @@
 
 use burn::tensor::{Device, Distribution, Tensor};
 use forgelens_engine::detector::discrepancy_features;
-use forgelens_engine::fusion::{AttentionMapMode, CamEvidence, MapOptions, compute_maps};
+use forgelens_engine::fusion::{
+    AttentionMapMode, CamEvidence, FusionStem, MapOptions, compute_maps,
+};
 use forgelens_engine::model::{ModelConfig, Preset};
 
 fn check_detector_and_fusion(config: &ModelConfig, batch: usize, device: &Device) {
@@ -90,6 +92,35 @@ fn tiny_networks_have_the_right_shapes() {
         .expect("f32");
     assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-5));
     assert_eq!(detected.d1.dims(), [2]);
+}
+
+#[test]
+fn a_fusion_net_with_a_mobilenet_stem_and_a_stem_cam_maps_from_the_stem_head() {
+    let device = Device::flex();
+    let mut config = Preset::Tiny.config();
+    config.fusion.stem = Some(FusionStem::MobileNetV2 { layers: 7 });
+    config.fusion.stem_cam = Some(true);
+    check_detector_and_fusion(&config, 2, &device);
+
+    let fusion = config.fusion.init(&device);
+    let grid = config.fusion.grid();
+    let pixels = Tensor::<4>::random([1, 3, 64, 64], Distribution::Normal(0.0, 1.0), &device);
+    let out = fusion.forward(pixels);
+    let stem_cam = out.stem_cam.clone().expect("a stem CAM");
+    assert_eq!(stem_cam.dims(), [1, 3, grid, grid]);
+    let options = MapOptions {
+        evidence: CamEvidence::NotReal,
+        ..MapOptions::default()
+    };
+    let expected = burn::tensor::activation::softmax(stem_cam, 1)
+        .narrow(1, 0, 1)
+        .neg()
+        .add_scalar(1.0)
+        .reshape([1, grid, grid]);
+    compute_maps(&out, &options)
+        .cam
+        .into_data()
+        .assert_approx_eq::<f32>(&expected.into_data(), burn::tensor::Tolerance::default());
 }
 
 #[test]

@@ -62,12 +62,13 @@ pub struct FusionMaps {
 }
 
 pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
-    let [batch, classes, gh, gw] = output.cam.dims();
+    let logits = output.stem_cam.as_ref().unwrap_or(&output.cam);
+    let [batch, classes, gh, gw] = logits.dims();
     let class = options.class.min(classes - 1);
     let n = gh * gw;
     let cam = match options.evidence {
-        CamEvidence::ClassLogit => relu(output.cam.clone().narrow(1, class, 1)),
-        CamEvidence::NotReal => softmax(output.cam.clone(), 1).narrow(1, 0, 1).neg() + 1.0,
+        CamEvidence::ClassLogit => relu(logits.clone().narrow(1, class, 1)),
+        CamEvidence::NotReal => softmax(logits.clone(), 1).narrow(1, 0, 1).neg() + 1.0,
     }
     .reshape([batch, n]); // [batch, grid²]
 
@@ -124,6 +125,7 @@ mod tests {
             cnn_logits: Tensor::zeros([1, 3], &device),
             transformer_logits: Tensor::zeros([1, 3], &device),
             attention: vec![Tensor::ones([1, 1, 3, 3], &device)],
+            stem_cam: None,
         };
         let options = MapOptions {
             evidence: CamEvidence::NotReal,

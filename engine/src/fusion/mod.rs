@@ -7,6 +7,7 @@ pub mod coupling;
 pub mod maps;
 pub mod net;
 pub mod pretrained_stem;
+pub mod stem_cam;
 
 pub use maps::{AttentionMapMode, CamEvidence, FusionMaps, MapOptions, compute_maps};
 pub use net::{FusionNet, FusionNetConfig, FusionOutput};

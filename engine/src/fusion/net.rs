@@ -20,6 +20,7 @@ use burn::tensor::{Device, Tensor};
 use super::conv_block::{ConvBlock, ConvBlockConfig, EXPANSION};
 use super::coupling::{CouplingConfig, FcuDown, FcuUp};
 use super::pretrained_stem::{FusionStem, MobileNetStem};
+use super::stem_cam::{StemCamHead, StemCamHeadConfig};
 use crate::extractor::MobileNetV2;
 use crate::nn::{TransformerBlock, TransformerBlockConfig};
 
@@ -48,6 +49,9 @@ pub struct FusionNetConfig {
     /// Conformer's stem (`None`, as in configs written before the choice existed), or the
     /// first layers of ImageNet MobileNetV2.
     pub stem: Option<FusionStem>,
+    /// Map with a class head on the stem (`StemCamHead`, local evidence) instead of the
+    /// last stage's CAM (`None` or false, as in Conformer and TransCAM).
+    pub stem_cam: Option<bool>,
 }
 
 /// One Conformer stage-block: a CNN bottleneck, the coupled transformer block, and the
@@ -77,6 +81,7 @@ pub struct FusionNet {
     pub conv_cls_head: Conv2d,
     pub trans_norm: LayerNorm,
     pub trans_cls_head: Linear,
+    pub stem_cam_head: Option<StemCamHead>,
 }
 
 /// Everything the fusion net produces for a batch.
@@ -90,6 +95,9 @@ pub struct FusionOutput {
     pub transformer_logits: Tensor<2>,
     /// One `[batch, heads, 1 + grid², 1 + grid²]` per transformer block, first to last.
     pub attention: Vec<Tensor<4>>,
+    /// `[batch, classes, grid, grid]` from the stem's class head, when the net has one; the
+    /// maps use it instead of `cam`.
+    pub stem_cam: Option<Tensor<4>>,
 }
 
 impl FusionNetConfig {
@@ -185,6 +193,10 @@ impl FusionNetConfig {
                 .with_epsilon(1e-6)
                 .init(device),
             trans_cls_head: LinearConfig::new(self.embed_dim, self.num_classes).init(device),
+            stem_cam_head: self
+                .stem_cam
+                .unwrap_or(false)
+                .then(|| StemCamHeadConfig::new(self.stem_channels, self.num_classes).init(device)),
         }
     }
 }
@@ -240,6 +252,10 @@ impl FusionNet {
     pub fn forward(&self, pixels: Tensor<4>) -> FusionOutput {
         // pixels: [batch, 3, size, size]
         let base = self.stem(pixels); // [batch, stem, size / 4, size / 4]
+        let stem_cam = self
+            .stem_cam_head
+            .as_ref()
+            .map(|head| head.forward(base.clone(), 4)); // [batch, classes, grid, grid]
         let (mut x, _) = self.conv_1.forward(base.clone(), None); // [batch, stage1, size / 4, size / 4]
         let patches = self.trans_patch_conv.forward(base); // [batch, embed, grid, grid]
         let [batch, embed, gh, gw] = patches.dims();
@@ -272,6 +288,7 @@ impl FusionNet {
             cnn_logits,
             transformer_logits: self.trans_cls_head.forward(class),
             attention,
+            stem_cam,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use burn::tensor::activation::{log_softmax, relu};
 use burn::tensor::{Int, Tensor};
+use forgelens_engine::Label;
 
 /// `[batch]`: mean over components of `(a - b)^2`.
 pub fn discrepancy(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
@@ -61,6 +62,36 @@ pub fn weighted_cross_entropy(
         .reshape([batch]); // [batch]
     let weights = Tensor::<1>::from_floats(&class_weights[..classes], &device).select(0, targets); // [batch]
     let total = weights.clone().sum();
+    (picked * weights).sum().neg() / total
+}
+
+/// Real photographs and fully generated images are homogeneous: every location carries
+/// the image's label. Class-weighted cross-entropy at every cell of a CAM of those images;
+/// partial fakes, whose manipulated locations training never knows, are left out. Zero
+/// for a batch of partial fakes only.
+pub fn homogeneous_location_loss(
+    cam: Tensor<4>,
+    labels: Tensor<1, Int>,
+    class_weights: &[f32],
+) -> Tensor<1> {
+    let [batch, classes, h, w] = cam.dims();
+    let n = h * w;
+    let device = cam.device();
+    let logits = cam
+        .reshape([batch, classes, n])
+        .swap_dims(1, 2)
+        .reshape([batch * n, classes]); // [batch * cells, classes]
+    let targets = labels
+        .reshape([batch, 1])
+        .repeat_dim(1, n)
+        .reshape([batch * n]); // [batch * cells]
+    let picked = log_softmax(logits, 1)
+        .gather(1, targets.clone().reshape([batch * n, 1]))
+        .reshape([batch * n]);
+    let mut weights = class_weights[..classes].to_vec();
+    weights[Label::Partial.index()] = 0.0;
+    let weights = Tensor::<1>::from_floats(weights.as_slice(), &device).select(0, targets);
+    let total = weights.clone().sum().clamp_min(1e-6);
     (picked * weights).sum().neg() / total
 }
 
@@ -166,6 +197,43 @@ mod tests {
         assert!(
             (weighted - expected).abs() < 1e-5,
             "{weighted} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn homogeneous_location_loss_labels_every_cell_of_real_and_full_images() {
+        let device = Device::flex();
+        let ln2 = 2f32.ln();
+        // Three images (real, partial, full), each a 1x2 grid of (real, partial, full) logits.
+        // Real: cells (ln 2, 0, 0) and (0, 0, 0): -log p_real = ln 2 and ln 3.
+        // Full: cells (0, 0, ln 2) and (0, 0, 0): -log p_full = ln 2 and ln 3.
+        // The partial image's cells must not count, whatever they hold.
+        #[rustfmt::skip]
+        let cam = vec![
+            ln2, 0.0, 0.0, 0.0, 0.0, 0.0,
+            9.0, -9.0, 5.0, 5.0, 1.0, 7.0,
+            0.0, 0.0, 0.0, 0.0, ln2, 0.0,
+        ];
+        let cam = Tensor::<4>::from_data(TensorData::new(cam, [3, 3, 1, 2]), &device);
+        let labels = Tensor::<1, Int>::from_data(TensorData::new(vec![0i64, 1, 2], [3]), &device);
+        let ln3 = 3f32.ln();
+        // Weights 1 (real) and 3 (full): (ln2 + ln3 + 3 ln2 + 3 ln3) / (1 + 1 + 3 + 3).
+        let expected = (4.0 * ln2 + 4.0 * ln3) / 8.0;
+        let got = scalar(homogeneous_location_loss(
+            cam.clone(),
+            labels,
+            &[1.0, 5.0, 3.0],
+        ));
+        assert!((got - expected).abs() < 1e-5, "{got} vs {expected}");
+        let only_partial =
+            Tensor::<1, Int>::from_data(TensorData::new(vec![1i64, 1, 1], [3]), &device);
+        assert_eq!(
+            scalar(homogeneous_location_loss(
+                cam,
+                only_partial,
+                &[1.0, 5.0, 3.0]
+            )),
+            0.0
         );
     }
 }

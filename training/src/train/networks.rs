@@ -91,7 +91,10 @@ mod tests {
     use super::*;
 
     fn values(t: Tensor<1>) -> Vec<f32> {
-        t.into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 values")
+        t.into_data()
+            .convert::<f32>()
+            .try_to_vec::<f32>()
+            .expect("f32 values")
     }
 
     #[test]
@@ -105,7 +108,11 @@ mod tests {
             .with_pretrained_stem(bundled_mobilenet_v2(&device).expect("bundled weights"));
         let nets = nets.train_only(Trainable::Fusion);
         let stem = |n: &Networks| {
-            let s = n.fusion.mobilenet_stem.as_ref().expect("a MobileNetV2 stem");
+            let s = n
+                .fusion
+                .mobilenet_stem
+                .as_ref()
+                .expect("a MobileNetV2 stem");
             (
                 values(s.blocks[5].project.conv.weight.val().flatten(0, 3)),
                 values(s.blocks[5].project.bn.running_mean.value()),

@@ -1,6 +1,8 @@
 //! Stage 5: the CNN-transformer fusion net learns the three classes from image-level
 //! labels only (cross-entropy on both the CNN head and the transformer's class token, as
-//! Conformer and TransCAM train); its CAM and attention then give the maps.
+//! Conformer and TransCAM train); its CAM and attention then give the maps. A net with a
+//! stem CAM head also learns, from the same labels, that every cell of a real or fully
+//! generated image has the image's class.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use rand::rngs::ChaCha8Rng;
 
 use super::Losses;
 use crate::eval::metrics::Confusion;
-use crate::train::losses::weighted_cross_entropy;
+use crate::train::losses::{homogeneous_location_loss, weighted_cross_entropy};
 use crate::train::networks::Networks;
 
 /// Decoded images for the fusion net, each at least one tile on its shorter side.
@@ -88,12 +90,18 @@ pub fn loss(
 ) -> Losses {
     let out = nets.fusion.forward(pixels);
     let cnn = weighted_cross_entropy(out.cnn_logits, labels.clone(), class_weights);
-    let transformer = weighted_cross_entropy(out.transformer_logits, labels, class_weights);
-    vec![
+    let transformer = weighted_cross_entropy(out.transformer_logits, labels.clone(), class_weights);
+    let mut losses = vec![
         ("total", cnn.clone() + transformer.clone()),
         ("cnn", cnn),
         ("transformer", transformer),
-    ]
+    ];
+    if let Some(stem_cam) = out.stem_cam {
+        let cells = homogeneous_location_loss(stem_cam, labels, class_weights);
+        losses[0].1 = losses[0].1.clone() + cells.clone();
+        losses.push(("stem_cells", cells));
+    }
+    losses
 }
 
 /// Image-level scores of the fusion net (mean of both heads' probabilities) on val.
