@@ -93,6 +93,9 @@ def fusion(f):
             macs += m
             cin = c
     macs += conv(grid, stage1 * 4, f["num_classes"], 3)
+    if f.get("stem_cam"):                          # class head on the stem map
+        q = s // 4
+        macs += conv(q, stem, 64, 1) + conv(q, 64, 64, 3) + conv(q, 64, f["num_classes"], 3)
     return macs
 
 

@@ -9,7 +9,7 @@ use burn::config::Config;
 
 use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig};
 use crate::extractor::ExtractorConfig;
-use crate::fusion::{FusionNetConfig, MapOptions};
+use crate::fusion::{AttentionMapMode, CamEvidence, FusionNetConfig, FusionStem, MapOptions};
 
 /// Sizes of the teacher, students, generalizers and classifier.
 #[derive(Config, Debug, PartialEq)]
@@ -85,8 +85,18 @@ impl Preset {
                     .with_channel_ratio(1)
                     .with_embed_dim(128)
                     .with_heads(4)
-                    .with_blocks_per_stage(2),
-            ),
+                    .with_blocks_per_stage(2)
+                    // Trained from scratch on the forge, Conformer's stem and last-stage
+                    // CAM did not localise (README, "The bundled model").
+                    .with_stem(Some(FusionStem::MobileNetV2 { layers: 7 }))
+                    .with_stem_cam(Some(true)),
+            )
+            .with_maps(MapOptions {
+                class: 1,
+                evidence: CamEvidence::NotReal,
+                attention_layers: 1,
+                mode: AttentionMapMode::ClsAttention,
+            }),
             Preset::Paper => ModelConfig::new(
                 "paper".into(),
                 ExtractorConfig::from_name("clip-l14").expect("a known extractor"),
