@@ -61,6 +61,21 @@ pub struct MobileNetV2 {
 
 impl MobileNetV2Config {
     pub fn init(&self, device: &Device) -> MobileNetV2 {
+        let (stem, blocks) = Self::init_features(usize::MAX, device);
+        let channels = INVERTED_RESIDUAL_SETTING[INVERTED_RESIDUAL_SETTING.len() - 1][1];
+        MobileNetV2 {
+            stem,
+            blocks,
+            head: ConvBnActConfig::new(channels, self.last_channels, 1)
+                .with_nonlinearity(Nonlinearity::Relu6)
+                .init(device),
+            classifier: LinearConfig::new(self.last_channels, self.num_classes).init(device),
+        }
+    }
+
+    /// torchvision's `features[..layers]` without the final 1x1 head: the stem conv and the
+    /// first `layers - 1` inverted residual blocks (all of them for a large `layers`).
+    pub fn init_features(layers: usize, device: &Device) -> (ConvBnAct, Vec<InvertedResidual>) {
         let cba = |cin, cout, kernel, stride, groups, nl| {
             ConvBnActConfig::new(cin, cout, kernel)
                 .with_stride(stride)
@@ -70,25 +85,20 @@ impl MobileNetV2Config {
         };
         let mut blocks = Vec::new();
         let mut channels = 32;
-        for [t, c, n, s] in INVERTED_RESIDUAL_SETTING {
-            for i in 0..n {
-                let stride = if i == 0 { s } else { 1 };
-                let hidden = channels * t;
-                blocks.push(InvertedResidual {
-                    expand: (t != 1).then(|| cba(channels, hidden, 1, 1, 1, Nonlinearity::Relu6)),
-                    depthwise: cba(hidden, hidden, 3, stride, hidden, Nonlinearity::Relu6),
-                    project: cba(hidden, c, 1, 1, 1, Nonlinearity::Identity),
-                    use_residual: stride == 1 && channels == c,
-                });
-                channels = c;
-            }
+        let settings = INVERTED_RESIDUAL_SETTING
+            .iter()
+            .flat_map(|&[t, c, n, s]| (0..n).map(move |i| (t, c, if i == 0 { s } else { 1 })));
+        for (t, c, stride) in settings.take(layers.saturating_sub(1)) {
+            let hidden = channels * t;
+            blocks.push(InvertedResidual {
+                expand: (t != 1).then(|| cba(channels, hidden, 1, 1, 1, Nonlinearity::Relu6)),
+                depthwise: cba(hidden, hidden, 3, stride, hidden, Nonlinearity::Relu6),
+                project: cba(hidden, c, 1, 1, 1, Nonlinearity::Identity),
+                use_residual: stride == 1 && channels == c,
+            });
+            channels = c;
         }
-        MobileNetV2 {
-            stem: cba(3, 32, 3, 2, 1, Nonlinearity::Relu6),
-            blocks,
-            head: cba(channels, self.last_channels, 1, 1, 1, Nonlinearity::Relu6),
-            classifier: LinearConfig::new(self.last_channels, self.num_classes).init(device),
-        }
+        (cba(3, 32, 3, 2, 1, Nonlinearity::Relu6), blocks)
     }
 }
 

@@ -255,7 +255,7 @@ impl FusionNet {
         let stem_cam = self
             .stem_cam_head
             .as_ref()
-            .map(|head| head.forward(base.clone(), 4)); // [batch, classes, grid, grid]
+            .map(|head| head.forward(base.clone())); // [batch, classes, grid, grid]
         let (mut x, _) = self.conv_1.forward(base.clone(), None); // [batch, stage1, size / 4, size / 4]
         let patches = self.trans_patch_conv.forward(base); // [batch, embed, grid, grid]
         let [batch, embed, gh, gw] = patches.dims();

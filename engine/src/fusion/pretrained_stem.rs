@@ -11,8 +11,8 @@ use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::extractor::MobileNetV2;
 use crate::extractor::mobilenet_v2::{INVERTED_RESIDUAL_SETTING, InvertedResidual};
+use crate::extractor::{MobileNetV2, MobileNetV2Config};
 use crate::nn::{ConvBnAct, ConvBnActConfig, Nonlinearity};
 
 /// Which stem the fusion net starts with.
@@ -62,27 +62,18 @@ pub struct MobileNetStem {
 }
 
 impl MobileNetStem {
-    /// A stem of the right shapes with untrained weights (a model's record fills them in).
+    /// A stem of the right shapes with untrained weights: a model's record, or
+    /// `with_imagenet` in training, fills them in.
     pub fn init(layers: usize, stem_channels: usize, device: &Device) -> Self {
-        let mobilenet = crate::extractor::MobileNetV2Config::new().init(device);
-        Self::from_mobilenet(mobilenet, layers, stem_channels, device)
-    }
-
-    /// Takes `features[..layers]` from a (pretrained) MobileNetV2; the adapter is new.
-    pub fn from_mobilenet(
-        mobilenet: MobileNetV2,
-        layers: usize,
-        stem_channels: usize,
-        device: &Device,
-    ) -> Self {
         let (stride, channels) = FusionStem::mobilenet_cut(layers);
         assert!(
             (4..=7).contains(&layers) && (stride == 4 || stride == 8),
             "a MobileNetV2 stem takes 4 to 7 layers (1/4 or 1/8 of the input), not {layers}"
         );
+        let (stem, blocks) = MobileNetV2Config::init_features(layers, device);
         Self {
-            stem: mobilenet.stem,
-            blocks: mobilenet.blocks.into_iter().take(layers - 1).collect(),
+            stem,
+            blocks,
             adapter: ConvBnActConfig::new(channels, stem_channels, 1)
                 .with_nonlinearity(Nonlinearity::Relu)
                 .init(device),

@@ -45,12 +45,13 @@ impl StemCamHeadConfig {
 }
 
 impl StemCamHead {
-    /// Class logits per cell of the token grid (`pool` stem cells per side each).
-    pub fn forward(&self, base: Tensor<4>, pool: usize) -> Tensor<4> {
+    /// Class logits per cell of the token grid (4 x 4 stem cells each: the stem map is at
+    /// 1/4 of the input, the grid at 1/16).
+    pub fn forward(&self, base: Tensor<4>) -> Tensor<4> {
         // base: [batch, stem, size / 4, size / 4]
         let x = relu(self.reduce.forward(base));
         let x = relu(self.conv.forward(x));
         let logits = self.classify.forward(x); // [batch, classes, size / 4, size / 4]
-        avg_pool2d(logits, AvgPoolOptions::new([pool, pool])) // [batch, classes, grid, grid]
+        avg_pool2d(logits, AvgPoolOptions::new([4, 4])) // [batch, classes, grid, grid]
     }
 }

@@ -91,16 +91,15 @@ pub fn loss(
     let out = nets.fusion.forward(pixels);
     let cnn = weighted_cross_entropy(out.cnn_logits, labels.clone(), class_weights);
     let transformer = weighted_cross_entropy(out.transformer_logits, labels.clone(), class_weights);
-    let mut losses = vec![
-        ("total", cnn.clone() + transformer.clone()),
-        ("cnn", cnn),
-        ("transformer", transformer),
-    ];
-    if let Some(stem_cam) = out.stem_cam {
-        let cells = homogeneous_location_loss(stem_cam, labels, class_weights);
-        losses[0].1 = losses[0].1.clone() + cells.clone();
-        losses.push(("stem_cells", cells));
+    let cells = out
+        .stem_cam
+        .map(|stem_cam| homogeneous_location_loss(stem_cam, labels, class_weights));
+    let mut total = cnn.clone() + transformer.clone();
+    if let Some(cells) = &cells {
+        total = total + cells.clone();
     }
+    let mut losses = vec![("total", total), ("cnn", cnn), ("transformer", transformer)];
+    losses.extend(cells.map(|cells| ("stem_cells", cells)));
     losses
 }
 
