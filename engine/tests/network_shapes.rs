@@ -54,7 +54,11 @@ fn check_detector_and_fusion(config: &ModelConfig, batch: usize, device: &Device
             [batch, config.fusion.heads, grid * grid + 1, grid * grid + 1]
         );
     }
-    let modes = [AttentionMapMode::Affinity, AttentionMapMode::ClsAttention];
+    let modes = [
+        AttentionMapMode::Affinity,
+        AttentionMapMode::ClsAttention,
+        AttentionMapMode::ClsAttentionGeometricMean,
+    ];
     let evidence = [CamEvidence::ClassLogit, CamEvidence::NotReal];
     for (mode, evidence) in modes.into_iter().flat_map(|m| evidence.map(|e| (m, e))) {
         let maps = compute_maps(

@@ -17,6 +17,10 @@ pub enum AttentionMapMode {
     Affinity,
     /// The class token's attention to each patch, multiplied with the CAM.
     ClsAttention,
+    /// The square root of `ClsAttention`'s product: the same ranking of locations, but on
+    /// the scale of its two factors, so that after normalisation a threshold means what it
+    /// means on the CAM and attention maps (the product squares small values towards 0).
+    ClsAttentionGeometricMean,
 }
 
 /// What the CAM shows at each location of the token grid.
@@ -97,6 +101,7 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
                 .reshape([batch, n])
         }
         AttentionMapMode::ClsAttention => cls_attention.clone() * cam.clone(),
+        AttentionMapMode::ClsAttentionGeometricMean => (cls_attention.clone() * cam.clone()).sqrt(),
     };
     FusionMaps {
         cam: cam.reshape([batch, gh, gw]),
@@ -142,5 +147,48 @@ mod tests {
         let logit = compute_maps(&output, &MapOptions::default());
         let cam = logit.cam.into_data().try_to_vec::<f32>().expect("f32");
         assert_eq!(cam, vec![0.0, 0.0], "partial logits are 0 in both cells");
+    }
+
+    #[test]
+    fn geometric_mean_fusion_is_the_root_of_the_product() {
+        let device = Device::flex();
+        // Partial-class logits 4 and 1 in two cells; the class token attends 0.25 and 0.64.
+        let cam = Tensor::<4>::from_data(
+            TensorData::new(vec![0.0, 0.0, 4.0, 1.0, 0.0, 0.0], [1, 3, 1, 2]),
+            &device,
+        );
+        let attention = Tensor::<4>::from_data(
+            TensorData::new(
+                vec![0.11, 0.25, 0.64, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+                [1, 1, 3, 3],
+            ),
+            &device,
+        );
+        let output = FusionOutput {
+            cam,
+            cnn_logits: Tensor::zeros([1, 3], &device),
+            transformer_logits: Tensor::zeros([1, 3], &device),
+            attention: vec![attention],
+            stem_cam: None,
+        };
+        let fused = |mode| {
+            let options = MapOptions {
+                mode,
+                ..MapOptions::default()
+            };
+            compute_maps(&output, &options)
+                .fused
+                .into_data()
+                .try_to_vec::<f32>()
+                .expect("f32")
+        };
+        let product = fused(AttentionMapMode::ClsAttention);
+        let geometric = fused(AttentionMapMode::ClsAttentionGeometricMean);
+        for (got, want) in product.iter().zip([1.0, 0.64]) {
+            assert!((got - want).abs() < 1e-6, "{product:?}");
+        }
+        for (got, want) in geometric.iter().zip([1.0, 0.8]) {
+            assert!((got - want).abs() < 1e-6, "{geometric:?}");
+        }
     }
 }
