@@ -241,6 +241,8 @@ fn forge_train_and_eval_from_the_command_line() {
         "/per_generator/rdn-slim-x4:full/image/macro_f1",
         "/pixel/baseline_f1_all_pixels",
         "/in_domain/image/macro_f1",
+        "/fusion_net/image/macro_f1",
+        "/fusion_net/in_domain/per_class/partial/f1",
     ] {
         assert!(
             report.pointer(pointer).and_then(|v| v.as_f64()).is_some(),
@@ -248,6 +250,7 @@ fn forge_train_and_eval_from_the_command_line() {
         );
     }
     assert_eq!(report["image"]["images"], 24);
+    assert_eq!(report["fusion_net"]["image"]["images"], 24);
 }
 
 #[test]
@@ -264,4 +267,12 @@ fn analyze_uses_the_bundled_trained_model_by_default() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json[0]["model"]["trained"], true);
     assert_eq!(json[0]["model"]["name"], "small");
+    let fusion: f64 = ["real", "partial", "full"]
+        .iter()
+        .filter_map(|k| json[0]["fusion_probabilities"][k].as_f64())
+        .sum();
+    assert!(
+        (fusion - 1.0).abs() < 1e-4,
+        "fusion-net probabilities sum to {fusion}"
+    );
 }

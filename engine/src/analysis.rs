@@ -165,6 +165,10 @@ pub struct Analysis {
     pub verdict: Verdict,
     /// Mean squared teacher-student discrepancies (N_S1, N_S2) of the whole-image view.
     pub discrepancy: [f32; 2],
+    /// The fusion net's own image-level classification, for comparison only: the verdict
+    /// is N_C's (paper sec. 3.6). `None` in analyses saved before it was recorded.
+    #[serde(default)]
+    pub fusion_probabilities: Option<Probabilities>,
     pub maps: Maps,
     pub tiling: TilingInfo,
     pub timings: Timings,
@@ -180,6 +184,8 @@ pub struct AnalysisSummary {
     pub probabilities: Probabilities,
     pub verdict: Verdict,
     pub discrepancy: [f32; 2],
+    #[serde(default)]
+    pub fusion_probabilities: Option<Probabilities>,
     /// Share of pixels at or above 0.5 in each map.
     pub area_at_0_5: MapAreas,
     pub tiling: TilingInfo,
@@ -203,6 +209,7 @@ impl Analysis {
             probabilities: self.probabilities,
             verdict: self.verdict.clone(),
             discrepancy: self.discrepancy,
+            fusion_probabilities: self.fusion_probabilities,
             area_at_0_5: MapAreas {
                 cam: self.maps.cam.area_above(0.5),
                 attention: self.maps.attention.area_above(0.5),

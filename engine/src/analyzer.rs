@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use burn::tensor::Tensor;
+use burn::tensor::activation::softmax;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use image::{RgbImage, imageops};
@@ -193,6 +194,7 @@ impl Analyzer {
             &resized
         };
         let mut stitcher = Stitcher::<3>::new(&plan);
+        let mut fusion_sums = [0f32; 3];
         let total = plan.origins.len();
         for (batch_index, batch) in plan
             .origins
@@ -215,21 +217,30 @@ impl Analyzer {
                     to_tensor(&crop, IMAGENET_MEAN, IMAGENET_STD, device)
                 })
                 .collect();
-            let output = model.fusion.forward(Tensor::cat(tiles, 0)); // [b, classes, grid, grid]
+            let output = model.fusion.forward(Tensor::cat(tiles, 0));
+            // Conformer's prediction: the CNN and transformer heads averaged.
+            let classes = (softmax(output.cnn_logits.clone(), 1)
+                + softmax(output.transformer_logits.clone(), 1))
+                / 2.0; // [b, 3]
             let maps = compute_maps(&output, &config.maps);
-            let [b, gh, gw] = maps.cam.dims();
-            let stacked = Tensor::stack::<4>(vec![maps.cam, maps.attention, maps.fused], 1); // [b, 3, gh, gw]
-            let _ = (gh, gw);
+            let [b, _, _] = maps.cam.dims();
+            let stacked = Tensor::stack::<4>(vec![maps.cam, maps.attention, maps.fused], 1); // [b, 3, grid, grid]
             let up = interpolate(
                 stacked,
                 InterpolateOptions::new(InterpolateMode::Bilinear)
                     .with_align_corners(false)
                     .with_output_size([tile as usize, tile as usize]),
             ); // [b, 3, tile, tile]
-            let values = self.read_back(up.reshape([b, 3 * (tile * tile) as usize]))?;
             let n = (tile * tile) as usize;
+            let values = self.read_back(Tensor::cat(vec![up.reshape([b, 3 * n]), classes], 1))?;
             for (i, &origin) in batch.iter().enumerate() {
-                let base = i * 3 * n;
+                let base = i * (3 * n + 3);
+                for (sum, p) in fusion_sums
+                    .iter_mut()
+                    .zip(&values[base + 3 * n..base + 3 * n + 3])
+                {
+                    *sum += p;
+                }
                 stitcher.add(
                     origin,
                     [
@@ -274,6 +285,11 @@ impl Analyzer {
             verdict: verdict(&probabilities, card.trained),
             probabilities,
             discrepancy: [stats[3], stats[4]],
+            fusion_probabilities: Some(Probabilities {
+                real: fusion_sums[0] / total.max(1) as f32,
+                partial: fusion_sums[1] / total.max(1) as f32,
+                full: fusion_sums[2] / total.max(1) as f32,
+            }),
             maps: Maps {
                 cam,
                 attention,

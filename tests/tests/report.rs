@@ -75,6 +75,7 @@ fn synthetic_analysis(evidence: &EvidenceFile) -> Analysis {
         verdict: verdict(&probabilities, false),
         probabilities,
         discrepancy: [0.5, 0.25],
+        fusion_probabilities: None,
         maps: Maps {
             cam: map(&|x, _| x as f32 / (w - 1) as f32),
             attention: map(&|_, y| y as f32 / (h - 1) as f32),

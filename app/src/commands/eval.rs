@@ -124,6 +124,16 @@ pub fn tables(r: &EvalReport) -> String {
             &d.image,
         );
     }
+    if let Some(f) = &r.fusion_net {
+        out += "\nthe fusion net's own classification (not the verdict)\n";
+        out += &image_row("all", &f.image);
+        if let Some(s) = &f.in_domain {
+            out += &image_row("in-domain", s);
+        }
+        if let Some(s) = &f.cross_domain {
+            out += &image_row("cross-domain", s);
+        }
+    }
     out += "\nper generator (real + its fakes)  fakes  recall macro-F1  in-domain\n";
     for (g, s) in &r.per_generator {
         out += &format!(

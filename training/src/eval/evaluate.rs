@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use forgelens_engine::analysis::verdict;
 use forgelens_engine::image_input::{ImageLimits, read_image_file};
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::{Analyzer, Label};
@@ -100,6 +101,15 @@ pub struct DomainScores {
     pub pixel: Option<PixelScores>,
 }
 
+/// The fusion net's own image-level classification scored like the verdict, to show what
+/// the paper's choice of N_C as the decider gains or loses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusionNetImageScores {
+    pub image: ImageScores,
+    pub in_domain: Option<ImageScores>,
+    pub cross_domain: Option<ImageScores>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalReport {
     pub model_id: String,
@@ -113,6 +123,9 @@ pub struct EvalReport {
     pub in_domain: Option<DomainScores>,
     pub cross_domain: Option<DomainScores>,
     pub per_generator: BTreeMap<String, GeneratorScores>,
+    /// Not the verdict: the fusion net's classification of the same images.
+    #[serde(default)]
+    pub fusion_net: Option<FusionNetImageScores>,
     /// Images that could not be analysed, with the reason.
     pub skipped: Vec<(PathBuf, String)>,
     /// Partial fakes without a usable mask (left out of pixel scores).
@@ -124,6 +137,8 @@ pub struct EvalReport {
 struct Scored {
     sample: Sample,
     predicted: usize,
+    /// The fusion net's most probable class.
+    fusion_predicted: Option<usize>,
     /// F1 of an all-ones map, for partial fakes with masks.
     baseline_f1: Option<f32>,
     /// `[map][threshold] -> (f1, iou)`, for partial fakes with masks.
@@ -178,6 +193,24 @@ fn confusion_of<'a>(items: impl Iterator<Item = &'a Scored>) -> Confusion {
     Confusion::from_pairs(3, items.map(|s| (s.sample.label.index(), s.predicted)))
 }
 
+fn fusion_net_scores<'a>(
+    scored: &'a [Scored],
+    domain: impl Fn(bool) -> Option<Vec<&'a Scored>>,
+) -> Option<FusionNetImageScores> {
+    let confusion = |items: &[&Scored]| -> Option<ImageScores> {
+        let pairs: Option<Vec<(usize, usize)>> = items
+            .iter()
+            .map(|s| s.fusion_predicted.map(|p| (s.sample.label.index(), p)))
+            .collect();
+        Some(ImageScores::from(&Confusion::from_pairs(3, pairs?)))
+    };
+    Some(FusionNetImageScores {
+        image: confusion(&scored.iter().collect::<Vec<_>>())?,
+        in_domain: domain(true).and_then(|items| confusion(&items)),
+        cross_domain: domain(false).and_then(|items| confusion(&items)),
+    })
+}
+
 pub fn evaluate(
     analyzer: &Analyzer,
     dataset: &Dataset,
@@ -230,6 +263,9 @@ pub fn evaluate(
             }
         };
         let predicted = analysis.verdict.label.index();
+        let fusion_predicted = analysis
+            .fusion_probabilities
+            .map(|p| verdict(&p, true).label.index());
         let mut baseline_f1 = None;
         let pixel = match (&sample.mask, sample.label) {
             (Some(mask), Label::Partial) => {
@@ -259,6 +295,7 @@ pub fn evaluate(
         scored.push(Scored {
             sample: (*sample).clone(),
             predicted,
+            fusion_predicted,
             baseline_f1,
             pixel,
         });
@@ -304,7 +341,8 @@ pub fn evaluate(
             },
         );
     }
-    let domain = |inside: bool| -> Option<DomainScores> {
+    // Real images plus the fakes of the generators inside (or outside) the training domain.
+    let domain_images = |inside: bool| -> Option<(Vec<String>, Vec<&Scored>)> {
         if in_domain.is_empty() {
             return None;
         }
@@ -316,19 +354,29 @@ pub fn evaluate(
         if names.is_empty() {
             return None;
         }
-        let fakes = || {
-            scored
-                .iter()
-                .filter(|s| s.sample.label != Label::Real && names.contains(&s.sample.generator))
-        };
-        Some(DomainScores {
-            image: ImageScores::from(&confusion_of(reals().chain(fakes()))),
-            pixel: pixel_of(fakes()),
+        let images = scored
+            .iter()
+            .filter(|s| s.sample.label == Label::Real || names.contains(&s.sample.generator))
+            .collect();
+        Some((names, images))
+    };
+    let domain = |inside: bool| {
+        domain_images(inside).map(|(names, images)| DomainScores {
+            image: ImageScores::from(&confusion_of(images.iter().copied())),
+            pixel: pixel_of(
+                images
+                    .iter()
+                    .copied()
+                    .filter(|s| s.sample.label != Label::Real),
+            ),
             generators: names,
         })
     };
     let in_domain_scores = domain(true);
     let cross_domain_scores = domain(false);
+    let fusion_net = fusion_net_scores(&scored, |inside| {
+        domain_images(inside).map(|(_, images)| images)
+    });
     let pixel = match &in_domain_scores {
         Some(d) => d.pixel.clone(),
         None => pixel_of(scored.iter()),
@@ -344,6 +392,7 @@ pub fn evaluate(
         in_domain: in_domain_scores,
         cross_domain: cross_domain_scores,
         per_generator,
+        fusion_net,
         skipped,
         partial_without_mask,
         seconds: start.elapsed().as_secs_f64(),
