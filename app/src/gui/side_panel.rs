@@ -68,6 +68,19 @@ fn verdict_ui(ui: &mut Ui, displayed: &Displayed) {
                 "discrepancy d1 {:.4}, d2 {:.4}",
                 a.discrepancy[0], a.discrepancy[1]
             ));
+            if let Some(f) = a.fusion_probabilities {
+                ui.label(format!(
+                    "fusion net's own call (not the verdict): real {:.0}%, partial {:.0}%, full {:.0}%",
+                    f.real * 100.0,
+                    f.partial * 100.0,
+                    f.full * 100.0
+                ))
+                .on_hover_text(
+                    "The localisation network's image-level classification. The verdict is the \
+                     discrepancy classifier's (N_C), which on the forge benchmark holds up much \
+                     better on generators it was not trained on; see README.",
+                );
+            }
         });
 }
 
