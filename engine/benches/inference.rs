@@ -44,7 +44,7 @@ fn main() {
     )
     .expect("bundled weights");
     let x = Tensor::<4>::random([1, 3, 224, 224], Distribution::Normal(0.0, 1.0), &device);
-    let burn_mnv2 = median_ms(10, || sync(net.forward(x.clone())));
+    let burn_mnv2 = median_ms(10, || sync(net.forward(x.clone()).expect("whole network")));
     println!("| MobileNetV2 forward, 1 x 224 px | {burn_mnv2:.1} |");
 
     for preset in [Preset::Tiny, Preset::Small, Preset::Paper] {

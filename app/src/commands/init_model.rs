@@ -20,13 +20,11 @@ pub fn run(args: InitModelArgs) -> Result<ExitCode> {
                 ExtractorConfig::NAMES.join(", ")
             );
         };
-        // Keep the preset's input size for MobileNetV2 (tiny uses 64 px).
-        if let (ExtractorConfig::MobileNetV2 { image_size }, ExtractorConfig::MobileNetV2 { .. }) =
+        // Keep the preset's MobileNetV2 input size and cut (tiny uses 64 px).
+        if let (ExtractorConfig::MobileNetV2 { .. }, ExtractorConfig::MobileNetV2 { .. }) =
             (&config.extractor, &extractor)
         {
-            extractor = ExtractorConfig::MobileNetV2 {
-                image_size: *image_size,
-            };
+            extractor = config.extractor.clone();
         }
         config.extractor = extractor;
     }

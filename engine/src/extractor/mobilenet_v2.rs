@@ -55,8 +55,24 @@ impl InvertedResidual {
 pub struct MobileNetV2 {
     pub stem: ConvBnAct,
     pub blocks: Vec<InvertedResidual>,
-    pub head: ConvBnAct,
-    pub classifier: Linear,
+    /// The final 1x1 conv and the ImageNet classifier; absent in a network cut short
+    /// (`MobileNetV2Config::init_cut`, `MobileNetV2::cut`).
+    pub head: Option<ConvBnAct>,
+    pub classifier: Option<Linear>,
+}
+
+/// Channels and stride (relative to the input) of torchvision's `features[..layers]`, for
+/// 1 to 18 layers (`features[18]` is the 1280-wide head).
+pub fn features_shape(layers: usize) -> (usize, usize) {
+    let (mut channels, mut stride) = (32, 2);
+    let settings = INVERTED_RESIDUAL_SETTING
+        .iter()
+        .flat_map(|&[_, c, n, s]| (0..n).map(move |i| (c, if i == 0 { s } else { 1 })));
+    for (c, s) in settings.take(layers.saturating_sub(1)) {
+        channels = c;
+        stride *= s;
+    }
+    (channels, stride)
 }
 
 impl MobileNetV2Config {
@@ -66,10 +82,23 @@ impl MobileNetV2Config {
         MobileNetV2 {
             stem,
             blocks,
-            head: ConvBnActConfig::new(channels, self.last_channels, 1)
-                .with_nonlinearity(Nonlinearity::Relu6)
-                .init(device),
-            classifier: LinearConfig::new(self.last_channels, self.num_classes).init(device),
+            head: Some(
+                ConvBnActConfig::new(channels, self.last_channels, 1)
+                    .with_nonlinearity(Nonlinearity::Relu6)
+                    .init(device),
+            ),
+            classifier: Some(LinearConfig::new(self.last_channels, self.num_classes).init(device)),
+        }
+    }
+
+    /// `features[..layers]` only (no head, no classifier), as `MobileNetV2::cut` leaves it.
+    pub fn init_cut(layers: usize, device: &Device) -> MobileNetV2 {
+        let (stem, blocks) = Self::init_features(layers, device);
+        MobileNetV2 {
+            stem,
+            blocks,
+            head: None,
+            classifier: None,
         }
     }
 
@@ -103,26 +132,42 @@ impl MobileNetV2Config {
 }
 
 impl MobileNetV2 {
-    /// torchvision's `model.features(x)`.
+    /// torchvision's `model.features(x)`, or `features[..layers]` of a cut network.
     pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
-        // x: [batch, 3, h, w] -> [batch, 1280, h / 32, w / 32]
+        // x: [batch, 3, h, w] -> [batch, 1280, h / 32, w / 32] (whole network)
         let mut x = self.stem.forward(x);
         for block in &self.blocks {
             x = block.forward(x);
         }
-        self.head.forward(x)
+        match &self.head {
+            Some(head) => head.forward(x),
+            None => x,
+        }
     }
 
-    /// ImageNet logits, as torchvision's `forward` in eval mode (dropout is identity).
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+    /// ImageNet logits, as torchvision's `forward` in eval mode (dropout is identity);
+    /// `None` for a network cut short.
+    pub fn forward(&self, x: Tensor<4>) -> Option<Tensor<2>> {
         // x: [batch, 3, h, w] -> [batch, classes]
+        let classifier = self.classifier.as_ref()?;
         let features = self.features(x);
         let [batch, channels, _, _] = features.dims();
         let pooled = features.mean_dim(3).mean_dim(2).reshape([batch, channels]);
-        self.classifier.forward(pooled)
+        Some(classifier.forward(pooled))
     }
 
-    pub fn channels(&self) -> usize {
-        self.head.bn.gamma.dims()[0]
+    /// Keeps `features[..layers]` (the stem and the first `layers - 1` blocks) and drops the
+    /// head and classifier.
+    pub fn cut(self, layers: usize) -> Self {
+        Self {
+            stem: self.stem,
+            blocks: self
+                .blocks
+                .into_iter()
+                .take(layers.saturating_sub(1))
+                .collect(),
+            head: None,
+            classifier: None,
+        }
     }
 }

@@ -53,7 +53,10 @@ impl Preset {
         match self {
             Preset::Tiny => ModelConfig::new(
                 "tiny".into(),
-                ExtractorConfig::MobileNetV2 { image_size: 64 },
+                ExtractorConfig::MobileNetV2 {
+                    image_size: 64,
+                    layers: None,
+                },
                 DetectorConfig::new()
                     .with_width(32)
                     .with_depth(1)
@@ -132,6 +135,17 @@ impl fmt::Display for Preset {
 }
 
 impl ModelConfig {
+    /// Why these networks cannot be built, if they cannot (configs come from files).
+    pub fn check(&self) -> Result<(), String> {
+        self.extractor.check()?;
+        match self.fusion.stem {
+            Some(FusionStem::MobileNetV2 { layers }) if !(4..=7).contains(&layers) => Err(format!(
+                "a MobileNetV2 fusion stem takes 4 to 7 layers, not {layers}"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     pub fn discrepancy_net(&self) -> DiscrepancyNetConfig {
         let d = &self.detector;
         DiscrepancyNetConfig::new(self.extractor.token_width())

@@ -125,11 +125,14 @@ pub fn load_model_dir(dir: &Path, device: &Device) -> Result<LoadedModel, ModelD
     let config_path = need(CONFIG_FILE)?;
     let weights_path = need(WEIGHTS_FILE)?;
     let card_path = need(CARD_FILE)?;
-    let config = ModelConfig::load(&config_path).map_err(|e| ModelDirError::Invalid {
-        path: config_path.clone(),
-        what: "model config",
-        message: e.to_string(),
-    })?;
+    let config = ModelConfig::load(&config_path)
+        .map_err(|e| e.to_string())
+        .and_then(|c| c.check().map(|()| c))
+        .map_err(|message| ModelDirError::Invalid {
+            path: config_path.clone(),
+            what: "model config",
+            message,
+        })?;
     let card_text = fs::read_to_string(&card_path).map_err(io(&card_path))?;
     let card: ModelCard = serde_json::from_str(&card_text).map_err(|e| ModelDirError::Invalid {
         path: card_path.clone(),
@@ -299,14 +302,23 @@ pub fn load_extractor(
     device: &Device,
 ) -> Result<(Extractor, String), ModelDirError> {
     Ok(match (config, weights) {
-        (ExtractorConfig::MobileNetV2 { .. }, None) => (
-            Extractor::MobileNetV2(bundled_mobilenet_v2(device)?),
-            "torchvision ImageNet MobileNetV2 (bundled, BSD-3-Clause)".to_string(),
-        ),
-        (ExtractorConfig::MobileNetV2 { .. }, Some(path)) => (
-            Extractor::MobileNetV2(load_mobilenet_v2(WeightSource::File(path), device)?),
-            path.display().to_string(),
-        ),
+        (ExtractorConfig::MobileNetV2 { layers, .. }, weights) => {
+            let (net, source) = match weights {
+                None => (
+                    bundled_mobilenet_v2(device)?,
+                    "torchvision ImageNet MobileNetV2 (bundled, BSD-3-Clause)".to_string(),
+                ),
+                Some(path) => (
+                    load_mobilenet_v2(WeightSource::File(path), device)?,
+                    path.display().to_string(),
+                ),
+            };
+            let net = match layers {
+                Some(layers) => net.cut(*layers),
+                None => net,
+            };
+            (Extractor::MobileNetV2(net), source)
+        }
         (ExtractorConfig::Clip { vision, .. }, Some(path)) => (
             Extractor::Clip(load_clip_vision(WeightSource::File(path), vision, device)?),
             path.display().to_string(),

@@ -100,7 +100,9 @@ impl TrainingConfig {
                         "`{name}` is neither a preset (tiny, small, paper) nor a training config file"
                     ));
                 }
-                Self::load(path).map_err(|e| format!("{name}: {e}"))
+                let config = Self::load(path).map_err(|e| format!("{name}: {e}"))?;
+                config.model.check().map_err(|e| format!("{name}: {e}"))?;
+                Ok(config)
             }
         }
     }
