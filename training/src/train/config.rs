@@ -107,3 +107,34 @@ impl TrainingConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use forgelens_engine::extractor::ExtractorConfig;
+
+    use super::*;
+
+    #[test]
+    fn a_config_file_that_cannot_be_built_is_refused_with_the_reason() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("training.json");
+        let mut config = TrainingConfig::for_preset(Preset::Tiny);
+        config.model.extractor = ExtractorConfig::MobileNetV2 {
+            image_size: 64,
+            layers: Some(5),
+        };
+        config.save(&path).expect("saved");
+        let err = TrainingConfig::from_name_or_file(path.to_str().expect("utf-8"))
+            .expect_err("layers 5 is stride 8");
+        assert!(err.contains("layers must be 8 to 18"), "{err}");
+
+        config.model.extractor = ExtractorConfig::MobileNetV2 {
+            image_size: 64,
+            layers: Some(14),
+        };
+        config.save(&path).expect("saved");
+        let loaded = TrainingConfig::from_name_or_file(path.to_str().expect("utf-8"))
+            .expect("a valid cut");
+        assert_eq!(loaded.model.extractor, config.model.extractor);
+    }
+}
