@@ -72,6 +72,19 @@ impl Probabilities {
     pub fn as_array(&self) -> [f32; 3] {
         [self.real, self.partial, self.full]
     }
+
+    /// The most probable class and its probability (the first of equals).
+    pub fn most_likely(&self) -> (Label, f32) {
+        let (index, p) =
+            self.as_array()
+                .into_iter()
+                .enumerate()
+                .fold(
+                    (0, f32::MIN),
+                    |best, (i, v)| if v > best.1 { (i, v) } else { best },
+                );
+        (Label::from_index(index), p)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,13 +236,7 @@ impl Analysis {
 
 /// The verdict for a set of probabilities.
 pub fn verdict(probabilities: &Probabilities, trained: bool) -> Verdict {
-    let p = probabilities.as_array();
-    let (index, confidence) =
-        p.iter().copied().enumerate().fold(
-            (0, f32::MIN),
-            |best, (i, v)| if v > best.1 { (i, v) } else { best },
-        );
-    let label = Label::from_index(index);
+    let (label, confidence) = probabilities.most_likely();
     let summary = if trained {
         format!(
             "{} ({:.0}% probability)",

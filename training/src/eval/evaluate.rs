@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use forgelens_engine::analysis::verdict;
 use forgelens_engine::image_input::{ImageLimits, read_image_file};
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::{Analyzer, Label};
@@ -265,7 +264,7 @@ pub fn evaluate(
         let predicted = analysis.verdict.label.index();
         let fusion_predicted = analysis
             .fusion_probabilities
-            .map(|p| verdict(&p, true).label.index());
+            .map(|p| p.most_likely().0.index());
         let mut baseline_f1 = None;
         let pixel = match (&sample.mask, sample.label) {
             (Some(mask), Label::Partial) => {
