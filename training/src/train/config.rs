@@ -133,8 +133,8 @@ mod tests {
             layers: Some(14),
         };
         config.save(&path).expect("saved");
-        let loaded = TrainingConfig::from_name_or_file(path.to_str().expect("utf-8"))
-            .expect("a valid cut");
+        let loaded =
+            TrainingConfig::from_name_or_file(path.to_str().expect("utf-8")).expect("a valid cut");
         assert_eq!(loaded.model.extractor, config.model.extractor);
     }
 }
