@@ -104,14 +104,17 @@ def main(path):
     ex = config["extractor"]
     if ex["kind"] != "mobile-net-v2":
         sys.exit("only the MobileNetV2 extractor is counted here")
-    e_macs, side, _ = mobilenet_v2(ex["image_size"])
-    tokens = side * side
+    layers = ex.get("layers") or 19
+    e_macs, side, channels = mobilenet_v2(ex["image_size"], layers)
+    # Stride-16 features are patch-merged 2x2 into stride-32 tokens.
+    merge = side // (ex["image_size"] // 32)
+    tokens = (side // merge) ** 2
     d = config["detector"]
-    one = discrepancy_net(tokens, 1280, d)
+    one = discrepancy_net(tokens, channels * merge * merge, d)
     classifier = 2 * d["z_width"] * d["classifier_hidden"] + d["classifier_hidden"] * 3
     f_macs = fusion(config["fusion"])
     rows = [
-        ("extractor E (MobileNetV2 @ %d)" % ex["image_size"], e_macs),
+        ("extractor E (MobileNetV2 features[:%d] @ %d)" % (layers, ex["image_size"]), e_macs),
         ("teacher + 2 students", 3 * one),
         ("classifier N_C", classifier),
         ("verdict total", e_macs + 3 * one + classifier),

@@ -75,7 +75,13 @@ impl Preset {
             ),
             Preset::Small => ModelConfig::new(
                 "small".into(),
-                ExtractorConfig::mobilenet_v2(),
+                // Stride-16 features at the forge's native 256 px: the 1280-wide stride-32
+                // output of a resized view carries little of a partial fake's evidence
+                // (README, "The bundled model").
+                ExtractorConfig::MobileNetV2 {
+                    image_size: 256,
+                    layers: Some(14),
+                },
                 DetectorConfig::new()
                     .with_width(128)
                     .with_depth(2)
@@ -97,8 +103,8 @@ impl Preset {
             .with_maps(MapOptions {
                 class: 1,
                 evidence: CamEvidence::NotReal,
-                attention_layers: 1,
-                mode: AttentionMapMode::ClsAttention,
+                attention_layers: 3,
+                mode: AttentionMapMode::ClsAttentionGeometricMean,
             }),
             Preset::Paper => ModelConfig::new(
                 "paper".into(),
