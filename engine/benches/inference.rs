@@ -68,19 +68,24 @@ fn main() {
     .expect("analyzer");
     let sample =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/samples/chelsea.png");
+    let tiles = analyzer.analyze_file(&sample).expect("analysis").tiling.tiles;
     let ms = median_ms(5, || {
         analyzer.analyze_file(&sample).expect("analysis");
     });
-    println!("| `small` analysis of chelsea.png (451 x 300, 12 tiles) | {ms:.1} |");
+    println!("| `small` analysis of chelsea.png (451 x 300, {tiles} tiles) | {ms:.1} |");
     let big = image::RgbImage::from_fn(2000, 1500, |x, y| {
         image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
     });
     let big_path = dir.path().join("big.png");
     big.save(&big_path).expect("save");
+    let tiling = analyzer.analyze_file(&big_path).expect("analysis").tiling;
     let ms = median_ms(3, || {
         analyzer.analyze_file(&big_path).expect("analysis");
     });
-    println!("| `small` analysis of a 2000 x 1500 PNG (64 tiles at most) | {ms:.1} |");
+    println!(
+        "| `small` analysis of a 2000 x 1500 PNG ({} tiles at {} x {}) | {ms:.1} |",
+        tiling.tiles, tiling.work_width, tiling.work_height
+    );
 
     if let Ok(python) = std::env::var("FORGELENS_BENCH_PYTHON") {
         let script =
