@@ -68,7 +68,11 @@ fn main() {
     .expect("analyzer");
     let sample =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/samples/chelsea.png");
-    let tiles = analyzer.analyze_file(&sample).expect("analysis").tiling.tiles;
+    let tiles = analyzer
+        .analyze_file(&sample)
+        .expect("analysis")
+        .tiling
+        .tiles;
     let ms = median_ms(5, || {
         analyzer.analyze_file(&sample).expect("analysis");
     });
