@@ -37,6 +37,8 @@ def mobilenet_v2(size, layers=19):
             macs += conv(h_out, hidden, hidden, 3, groups=hidden)
             macs += conv(h_out, hidden, c, 1)
             h, cin = h_out, c
+    if layers <= 18:
+        return macs, h, cin
     macs += conv(h, 320, 1280, 1)
     return macs, h, 1280
 

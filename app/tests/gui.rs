@@ -83,7 +83,7 @@ fn opening_an_image_shows_the_verdict_and_maps() {
     harness.snapshot("main_view_chelsea");
     harness.get_by_label("Details").click();
     harness.run_steps(2);
-    harness.get_by_label_contains("fusion net's own call (not the verdict)");
+    harness.get_by_label_contains("fusion net's own call (not the verdict; untrained)");
 
     harness.state_mut().execute(Command::ShowModelCard);
     harness.run_steps(3);

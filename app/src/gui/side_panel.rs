@@ -70,7 +70,8 @@ fn verdict_ui(ui: &mut Ui, displayed: &Displayed) {
             ));
             if let Some(f) = a.fusion_probabilities {
                 ui.label(format!(
-                    "fusion net's own call (not the verdict): real {:.0}%, partial {:.0}%, full {:.0}%",
+                    "fusion net's own call (not the verdict{}): real {:.0}%, partial {:.0}%, full {:.0}%",
+                    if a.model.trained { "" } else { "; untrained" },
                     f.real * 100.0,
                     f.partial * 100.0,
                     f.full * 100.0

@@ -29,7 +29,7 @@ pub const CLIP_STD: [f32; 3] = [0.268_629_54, 0.261_302_6, 0.275_777];
 pub enum ExtractorConfig {
     /// torchvision's ImageNet MobileNetV2 at `image_size` pixels (a multiple of 32).
     /// `layers` cuts it after `features[..layers]` (8 to 18); stride-16 features are
-    /// patch-merged (each 2x2 neighbourhood concatenated, as Swin does) so that the token
+    /// patch-merged (each 2x2 neighbourhood concatenated, as in Swin) so that the token
     /// grid stays at 1/32 of the input. `None` takes the whole of `features`, 1280 wide.
     MobileNetV2 {
         image_size: usize,
@@ -183,8 +183,10 @@ impl Extractor {
     }
 }
 
-/// Swin's patch merging: each `factor x factor` neighbourhood of `x` becomes one position
-/// with the neighbourhood's channels concatenated.
+/// Patch merging as in Swin: each `factor x factor` neighbourhood of `x` becomes one
+/// position with the neighbourhood's values concatenated, channel by channel (channel `c`
+/// of offset `(dy, dx)` lands at `c * factor² + dy * factor + dx`; the shipped weights
+/// depend on this order).
 fn patch_merge(x: Tensor<4>, factor: usize) -> Tensor<4> {
     if factor <= 1 {
         return x;

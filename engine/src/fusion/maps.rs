@@ -1,6 +1,7 @@
 //! The three localisation maps from one fusion-net pass (paper sec. 3.5, TransCAM sec. 3):
-//! the CAM, the transformer's attention, and the fused map — the CAM refined by the
-//! patch-to-patch attention. All on the token grid, non-negative, not yet normalised.
+//! the CAM, the transformer's class-token attention, and the fused map (the CAM refined by
+//! the patch-to-patch attention, or multiplied with the class-token attention). All on the
+//! token grid, non-negative, not yet normalised.
 
 use burn::tensor::Tensor;
 use burn::tensor::activation::{relu, softmax};
@@ -44,6 +45,33 @@ pub struct MapOptions {
     /// How many of the last transformer blocks' attention to use (0 = all).
     pub attention_layers: usize,
     pub mode: AttentionMapMode,
+}
+
+impl MapOptions {
+    /// What the three maps are, in words (for reports).
+    pub fn describe(&self) -> String {
+        let cam = match self.evidence {
+            CamEvidence::ClassLogit => "the class-activation map (CAM)",
+            CamEvidence::NotReal => {
+                "the class-activation map (CAM: one minus the local probability of real)"
+            }
+        };
+        let blocks = match self.attention_layers {
+            0 => String::new(),
+            1 => " of the last block".to_string(),
+            n => format!(" of the last {n} blocks"),
+        };
+        let fused = match self.mode {
+            AttentionMapMode::Affinity => {
+                format!("CAM refined by the summed patch-to-patch attention{blocks}")
+            }
+            AttentionMapMode::ClsAttention => "CAM x the class token's attention".to_string(),
+            AttentionMapMode::ClsAttentionGeometricMean => {
+                "square root of CAM x the class token's attention".to_string()
+            }
+        };
+        format!("{cam}, the class token's attention{blocks}, and the fused map ({fused})")
+    }
 }
 
 impl Default for MapOptions {
@@ -101,7 +129,9 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
                 .reshape([batch, n])
         }
         AttentionMapMode::ClsAttention => cls_attention.clone() * cam.clone(),
-        AttentionMapMode::ClsAttentionGeometricMean => (cls_attention.clone() * cam.clone()).sqrt(),
+        AttentionMapMode::ClsAttentionGeometricMean => {
+            (cls_attention.clone() * cam.clone()).clamp_min(0.0).sqrt()
+        }
     };
     FusionMaps {
         cam: cam.reshape([batch, gh, gw]),
@@ -190,5 +220,25 @@ mod tests {
         for (got, want) in geometric.iter().zip([1.0, 0.8]) {
             assert!((got - want).abs() < 1e-6, "{geometric:?}");
         }
+    }
+
+    #[test]
+    fn descriptions_name_the_fusion_used() {
+        let default = MapOptions::default().describe();
+        assert_eq!(
+            default,
+            "the class-activation map (CAM), the class token's attention, and the fused map \
+             (CAM refined by the summed patch-to-patch attention)"
+        );
+        let geometric = MapOptions {
+            evidence: CamEvidence::NotReal,
+            attention_layers: 3,
+            mode: AttentionMapMode::ClsAttentionGeometricMean,
+            ..MapOptions::default()
+        }
+        .describe();
+        assert!(geometric.contains("of the last 3 blocks"), "{geometric}");
+        assert!(geometric.contains("square root of CAM x"), "{geometric}");
+        assert!(geometric.contains("probability of real"), "{geometric}");
     }
 }

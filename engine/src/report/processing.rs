@@ -5,6 +5,7 @@
 use super::document::{Parameters, Processing};
 use super::{ReportInput, ReportOptions, utc_string};
 use crate::extractor::{ExtractorConfig, IMAGENET_MEAN, IMAGENET_STD};
+use crate::fusion::MapOptions;
 
 fn triple(v: [f32; 3]) -> String {
     format!("[{:.3}, {:.3}, {:.3}]", v[0], v[1], v[2])
@@ -44,9 +45,7 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
         ),
         format!(
             "Maps: {} tile(s) of {} px, overlap {:.2}, cut from {}; each tile normalised with \
-             ImageNet mean {} and std {}; the fusion net gives the class-activation map (CAM), \
-             the class token's attention, and the fused map (CAM refined by the summed \
-             patch-to-patch attention).",
+             ImageNet mean {} and std {}; the fusion net gives {}.",
             t.tiles,
             t.tile_size,
             t.overlap,
@@ -62,7 +61,8 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
                 )
             },
             triple(IMAGENET_MEAN),
-            triple(IMAGENET_STD)
+            triple(IMAGENET_STD),
+            map_options(input).describe()
         ),
         format!(
             "Tiles blended with a tent window, resized to {} x {} (triangle filter) and \
@@ -115,6 +115,11 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
 /// The extractor's configuration, read back from the recorded model config.
 fn extractor_config(input: &ReportInput) -> Option<ExtractorConfig> {
     serde_json::from_value(input.model.config["extractor"].clone()).ok()
+}
+
+/// The model's map options; a config without them uses the defaults, as loading does.
+fn map_options(input: &ReportInput) -> MapOptions {
+    serde_json::from_value(input.model.config["maps"].clone()).unwrap_or_default()
 }
 
 pub fn limitations(input: &ReportInput) -> Vec<String> {

@@ -188,8 +188,12 @@ pub fn train(
         if !config_path.is_file() {
             return Err(TrainError::NothingToResume(out.clone()));
         }
-        TrainingConfig::load(&config_path).map_err(|e| TrainError::Config(e.to_string()))?
+        let config =
+            TrainingConfig::load(&config_path).map_err(|e| TrainError::Config(e.to_string()))?;
+        config.model.check().map_err(TrainError::Config)?;
+        config
     } else {
+        config.model.check().map_err(TrainError::Config)?;
         if out.is_dir() && fs::read_dir(out).map_err(io(out))?.next().is_some() {
             return Err(TrainError::RunExists(out.clone()));
         }
