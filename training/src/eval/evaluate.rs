@@ -192,9 +192,10 @@ fn confusion_of<'a>(items: impl Iterator<Item = &'a Scored>) -> Confusion {
     Confusion::from_pairs(3, items.map(|s| (s.sample.label.index(), s.predicted)))
 }
 
-fn fusion_net_scores<'a>(
-    scored: &'a [Scored],
-    domain: impl Fn(bool) -> Option<Vec<&'a Scored>>,
+fn fusion_net_scores(
+    scored: &[Scored],
+    in_domain: Option<&[&Scored]>,
+    cross_domain: Option<&[&Scored]>,
 ) -> Option<FusionNetImageScores> {
     let confusion = |items: &[&Scored]| -> Option<ImageScores> {
         let pairs: Option<Vec<(usize, usize)>> = items
@@ -205,8 +206,8 @@ fn fusion_net_scores<'a>(
     };
     Some(FusionNetImageScores {
         image: confusion(&scored.iter().collect::<Vec<_>>())?,
-        in_domain: domain(true).and_then(|items| confusion(&items)),
-        cross_domain: domain(false).and_then(|items| confusion(&items)),
+        in_domain: in_domain.and_then(confusion),
+        cross_domain: cross_domain.and_then(confusion),
     })
 }
 
@@ -359,8 +360,10 @@ pub fn evaluate(
             .collect();
         Some((names, images))
     };
-    let domain = |inside: bool| {
-        domain_images(inside).map(|(names, images)| DomainScores {
+    let inside = domain_images(true);
+    let outside = domain_images(false);
+    let domain = |d: &Option<(Vec<String>, Vec<&Scored>)>| {
+        d.as_ref().map(|(names, images)| DomainScores {
             image: ImageScores::from(&confusion_of(images.iter().copied())),
             pixel: pixel_of(
                 images
@@ -368,14 +371,16 @@ pub fn evaluate(
                     .copied()
                     .filter(|s| s.sample.label != Label::Real),
             ),
-            generators: names,
+            generators: names.clone(),
         })
     };
-    let in_domain_scores = domain(true);
-    let cross_domain_scores = domain(false);
-    let fusion_net = fusion_net_scores(&scored, |inside| {
-        domain_images(inside).map(|(_, images)| images)
-    });
+    let in_domain_scores = domain(&inside);
+    let cross_domain_scores = domain(&outside);
+    let fusion_net = fusion_net_scores(
+        &scored,
+        inside.as_ref().map(|(_, images)| images.as_slice()),
+        outside.as_ref().map(|(_, images)| images.as_slice()),
+    );
     let pixel = match &in_domain_scores {
         Some(d) => d.pixel.clone(),
         None => pixel_of(scored.iter()),
