@@ -61,6 +61,11 @@ pub struct TrainingConfig {
     pub max_steps_per_epoch: usize,
     #[config(default = 0)]
     pub seed: u64,
+    /// Seeds the fusion net's initialisation at the start of localisation (default: derived
+    /// from `seed`). Its start is drawn on its own, so it does not shift when the detector's
+    /// shapes change; another value gives another start to choose among on val.
+    #[config(default = "None")]
+    pub localisation_seed: Option<u64>,
 }
 
 impl TrainingConfig {
@@ -87,6 +92,12 @@ impl TrainingConfig {
                 .with_localisation_optimizer(OptimizerConfig::new().with_lr(1.5e-4)),
             Preset::Paper => base,
         }
+    }
+
+    /// The seed the fusion net starts from (see `localisation_seed`).
+    pub fn fusion_init_seed(&self) -> u64 {
+        self.localisation_seed
+            .unwrap_or(self.seed ^ 0x5f75_5e0f_c0de_0005)
     }
 
     /// `tiny`, `small`, `paper`, or a path to a `training.json`.

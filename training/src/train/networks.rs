@@ -6,8 +6,9 @@ use burn::module::Module;
 use burn::tensor::Device;
 use forgelens_engine::detector::{Classifier, DiscrepancyNet, Generalizer};
 use forgelens_engine::extractor::Extractor;
-use forgelens_engine::fusion::FusionNet;
-use forgelens_engine::model::{ForgeLensModel, ModelConfig};
+use forgelens_engine::extractor::ImportError;
+use forgelens_engine::fusion::{FusionNet, FusionStem};
+use forgelens_engine::model::{ForgeLensModel, ModelConfig, bundled_mobilenet_v2};
 
 #[derive(Module, Debug)]
 pub struct Networks {
@@ -45,6 +46,22 @@ impl Networks {
             classifier: config.classifier().init(device),
             fusion: config.fusion.init(device),
         }
+    }
+
+    /// The fusion net as localisation starts: drawn from `seed` alone, so that its start does
+    /// not move when the detector's shapes (and so its random draws) change, with the
+    /// pretrained stem where the config asks for one.
+    pub fn fresh_fusion(
+        config: &ModelConfig,
+        seed: u64,
+        device: &Device,
+    ) -> Result<FusionNet, ImportError> {
+        device.seed(seed);
+        let fusion = config.fusion.init(device);
+        Ok(match config.fusion.stem_kind() {
+            FusionStem::Conformer => fusion,
+            _ => fusion.with_pretrained_stem(bundled_mobilenet_v2(device)?),
+        })
     }
 
     /// Freezes everything but `part`.
@@ -95,6 +112,21 @@ mod tests {
             .convert::<f32>()
             .try_to_vec::<f32>()
             .expect("f32 values")
+    }
+
+    #[test]
+    fn the_fusion_net_starts_the_same_whatever_the_detector_drew_before_it() {
+        let device = Device::flex();
+        let config = Preset::Tiny.config();
+        let mut deeper = config.clone();
+        deeper.detector.depth += 1;
+        let start = |config: &ModelConfig, seed: u64| {
+            let _detector = Networks::init(config, &device);
+            let fusion = Networks::fresh_fusion(config, seed, &device).expect("fusion net");
+            values(fusion.trans_cls_head.weight.val().flatten(0, 1))
+        };
+        assert_eq!(start(&config, 7), start(&deeper, 7));
+        assert_ne!(start(&config, 7), start(&config, 8));
     }
 
     #[test]

@@ -13,9 +13,8 @@ use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::Device;
 use forgelens_engine::Label;
 use forgelens_engine::files::write_atomic;
-use forgelens_engine::fusion::FusionStem;
 use forgelens_engine::image_input::{ImageLimits, read_image_file};
-use forgelens_engine::model::{ModelCard, bundled_mobilenet_v2, load_extractor, save_model_dir};
+use forgelens_engine::model::{ModelCard, load_extractor, save_model_dir};
 use forgelens_engine::progress::CancelToken;
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
@@ -341,12 +340,8 @@ impl Run<'_> {
             }
             None => {
                 self.device.seed(self.config.seed);
-                let mut n = Networks::init(&self.config.model, &self.device);
-                if self.config.model.fusion.stem_kind() != FusionStem::Conformer {
-                    n.fusion = n
-                        .fusion
-                        .with_pretrained_stem(bundled_mobilenet_v2(&self.device)?);
-                }
+                // The fusion net is drawn afresh when localisation starts (`Networks::fresh_fusion`).
+                let n = Networks::init(&self.config.model, &self.device);
                 fs::write(out.join(METRICS_FILE), b"").map_err(io(&out.join(METRICS_FILE)))?;
                 (n, None)
             }
@@ -441,6 +436,19 @@ impl Run<'_> {
         };
         let lr = optim_config.lr;
         let mut optim = optimizer(optim_config);
+        let starts_afresh = resume.as_ref().is_none_or(|r| r.0.epochs_done == 0);
+        let networks = if stage == Stage::Localisation && starts_afresh {
+            Networks {
+                fusion: Networks::fresh_fusion(
+                    &self.config.model,
+                    self.config.fusion_init_seed(),
+                    &self.device,
+                )?,
+                ..networks
+            }
+        } else {
+            networks
+        };
         let mut networks = networks.train_only(stage.trains());
         let (mut epochs_done, mut best_score, mut best) = (0, None, None);
         if let Some((state, saved_best, optim_path)) = resume {
