@@ -6,5 +6,5 @@ pub mod discrepancy_net;
 pub mod generalizer;
 
 pub use classifier::{Classifier, ClassifierConfig, discrepancy_features};
-pub use discrepancy_net::{DiscrepancyNet, DiscrepancyNetConfig, DiscrepancyOutput};
+pub use discrepancy_net::{DiscrepancyNet, DiscrepancyNetConfig, DiscrepancyOutput, TokenPooling};
 pub use generalizer::{Generalizer, GeneralizerConfig};

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use burn::config::Config;
 
-use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig};
+use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig, TokenPooling};
 use crate::extractor::ExtractorConfig;
 use crate::fusion::{AttentionMapMode, CamEvidence, FusionNetConfig, FusionStem, MapOptions};
 
@@ -26,6 +26,10 @@ pub struct DetectorConfig {
     pub z_width: usize,
     #[config(default = 256)]
     pub classifier_hidden: usize,
+    /// What the teacher's and students' z reads; `None` (and configs written before this
+    /// field existed) reads the class token.
+    #[config(default = "None")]
+    pub pooling: Option<TokenPooling>,
 }
 
 #[derive(Config, Debug, PartialEq)]
@@ -80,14 +84,16 @@ impl Preset {
                 // (README, "The bundled model").
                 ExtractorConfig::MobileNetV2 {
                     image_size: 256,
-                    layers: Some(14),
+                    layers: Some(11),
                 },
                 DetectorConfig::new()
                     .with_width(128)
                     .with_depth(2)
                     .with_heads(4)
                     .with_z_width(128)
-                    .with_classifier_hidden(128),
+                    .with_classifier_hidden(128)
+                    // Chosen on val (README, "How the verdict got there").
+                    .with_pooling(Some(TokenPooling::Max)),
                 FusionNetConfig::new()
                     .with_image_size(256)
                     .with_stem_channels(32)
@@ -160,6 +166,7 @@ impl ModelConfig {
             .with_heads(d.heads)
             .with_mlp_ratio(d.mlp_ratio)
             .with_z_width(d.z_width)
+            .with_pooling(d.pooling.unwrap_or_default())
     }
 
     pub fn generalizer(&self) -> GeneralizerConfig {
@@ -173,5 +180,25 @@ impl ModelConfig {
 
     pub fn classifier(&self) -> ClassifierConfig {
         ClassifierConfig::new(self.detector.z_width).with_hidden(self.detector.classifier_hidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_detector_config_from_before_pooling_reads_the_class_token() {
+        let json = r#"{"width": 128, "depth": 2, "heads": 4, "mlp_ratio": 4, "z_width": 128,
+            "classifier_hidden": 128}"#;
+        let config: DetectorConfig = serde_json::from_str(json).expect("an older config");
+        assert_eq!(config.pooling, None);
+        let small = Preset::Small.config();
+        assert_eq!(small.detector.pooling, Some(TokenPooling::Max));
+        let old = ModelConfig {
+            detector: config,
+            ..small
+        };
+        assert_eq!(old.discrepancy_net().pooling, TokenPooling::Cls);
     }
 }

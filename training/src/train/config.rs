@@ -126,6 +126,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_training_json_from_before_localisation_seed_still_loads() {
+        let config = TrainingConfig::for_preset(Preset::Tiny);
+        let mut json: serde_json::Value = serde_json::to_value(&config).expect("serialises");
+        json.as_object_mut()
+            .expect("an object")
+            .remove("localisation_seed")
+            .expect("the field is written");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("training.json");
+        std::fs::write(&path, json.to_string()).expect("written");
+        let loaded = TrainingConfig::load(&path).expect("an older training.json");
+        assert_eq!(loaded, config);
+        assert_ne!(
+            loaded
+                .clone()
+                .with_localisation_seed(Some(1))
+                .fusion_init_seed(),
+            loaded.fusion_init_seed()
+        );
+    }
+
+    #[test]
     fn a_config_file_that_cannot_be_built_is_refused_with_the_reason() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("training.json");
