@@ -436,8 +436,7 @@ impl Run<'_> {
         };
         let lr = optim_config.lr;
         let mut optim = optimizer(optim_config);
-        let starts_afresh = resume.as_ref().is_none_or(|r| r.0.epochs_done == 0);
-        let networks = if stage == Stage::Localisation && starts_afresh {
+        let networks = if draws_fusion_afresh(stage, resume.as_ref().map(|r| &r.0)) {
             Networks {
                 fusion: Networks::fresh_fusion(
                     &self.config.model,
@@ -717,4 +716,32 @@ fn trained_card(run: &Run<'_>, provenance: &str, dataset: &Dataset, seconds: f64
         "The maps are weakly supervised (trained from image-level labels): they point at evidence to inspect, not proof.".into(),
     ];
     card
+}
+
+/// Whether the fusion net is drawn afresh as `stage` begins: at the start of localisation,
+/// including a resume from the checkpoint written just before it, but never in the middle
+/// of localisation, where the checkpoint holds the net being trained.
+fn draws_fusion_afresh(stage: Stage, resume: Option<&CheckpointState>) -> bool {
+    stage == Stage::Localisation && resume.is_none_or(|state| state.epochs_done == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fusion_net_is_drawn_afresh_only_where_localisation_begins() {
+        let at = |epochs_done| CheckpointState {
+            phase: 6,
+            epochs_done,
+            best_score: None,
+            elapsed_seconds: 0.0,
+            folder: String::new(),
+        };
+        assert!(draws_fusion_afresh(Stage::Localisation, None));
+        assert!(draws_fusion_afresh(Stage::Localisation, Some(&at(0))));
+        assert!(!draws_fusion_afresh(Stage::Localisation, Some(&at(1))));
+        assert!(!draws_fusion_afresh(Stage::Classifier, None));
+        assert!(!draws_fusion_afresh(Stage::Teacher, Some(&at(0))));
+    }
 }
