@@ -1,5 +1,6 @@
 """Shared by the probes: the frozen ImageNet MobileNetV2 shipped in assets/, the forge's
-in-domain images (real + RDN fakes) of a split, and macro-F1."""
+in-domain images (real + RDN fakes) of a split, macro-F1, and the training loop that keeps
+the best val epoch."""
 import csv
 import os
 import sys
@@ -52,3 +53,27 @@ def macro_f1(y, p):
         fn = ((p != k) & (y == k)).sum().item()
         f.append(2 * tp / max(1, 2 * tp + fp + fn))
     return float(np.mean(f))
+
+
+def fit(module, forward, train, val, test, epochs, batch, lr):
+    """AdamW (weight decay 5e-4) on cross-entropy; returns (best val macro-F1, test macro-F1
+    at that epoch, the epoch). `train`, `val`, `test` are (inputs, labels)."""
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = train, val, test
+    opt = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=5e-4, eps=1e-8)
+    best = (0.0, 0.0, 0)
+    for epoch in range(epochs):
+        module.train()
+        order = torch.randperm(len(x_train))
+        for i in range(0, len(x_train), batch):
+            idx = order[i:i + batch]
+            loss = Fn.cross_entropy(forward(x_train[idx]), y_train[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        module.eval()
+        with torch.no_grad():
+            v = macro_f1(y_val, forward(x_val).argmax(1))
+            t = macro_f1(y_test, forward(x_test).argmax(1))
+        if v > best[0]:
+            best = (v, t, epoch)
+    return best

@@ -13,9 +13,7 @@ import sys
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as Fn
-
-from common import BENCH, TRAIN, features, load, macro_f1
+from common import BENCH, TRAIN, features, fit, load
 
 
 def merge(f):
@@ -67,21 +65,6 @@ for pooling in sys.argv[1:]:
     for seed in (0, 1):
         torch.manual_seed(seed)
         net = Teacher(t_train.shape[2], pooling)
-        opt = torch.optim.AdamW(net.parameters(), lr=2e-4, weight_decay=5e-4, eps=1e-8)
-        best = (0.0, 0.0, 0)
-        for epoch in range(20):
-            net.train()
-            order = torch.randperm(len(t_train))
-            for i in range(0, len(t_train), 16):
-                idx = order[i:i + 16]
-                loss = Fn.cross_entropy(net(t_train[idx]), y_train[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-            net.eval()
-            with torch.no_grad():
-                v = macro_f1(y_val, net(t_val).argmax(1))
-                t = macro_f1(y_test, net(t_test).argmax(1))
-            if v > best[0]:
-                best = (v, t, epoch)
+        best = fit(net, net, (t_train, y_train), (t_val, y_val), (t_test, y_test),
+                   epochs=20, batch=16, lr=2e-4)
         print(f"{pooling} seed {seed}: best val {best[0]:.3f} (test {best[1]:.3f}, epoch {best[2]})", flush=True)

@@ -10,9 +10,7 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as Fn
-
-from common import BENCH, TRAIN, features, load, macro_f1
+from common import BENCH, TRAIN, features, fit, load
 
 torch.manual_seed(int(os.environ.get("SEED", "0")))
 train_images, y_train = load(TRAIN, "train")
@@ -32,20 +30,7 @@ for spec in sys.argv[1:]:
         h = body((f - mu) / sd)
         return head(torch.cat([h.mean((2, 3)), h.amax((2, 3))], 1))
 
-    opt = torch.optim.AdamW(list(body.parameters()) + list(head.parameters()), lr=1e-3, weight_decay=5e-4)
-    best = (0.0, 0.0, 0)
-    for epoch in range(30):
-        order = torch.randperm(len(f_train))
-        for i in range(0, len(f_train), 32):
-            idx = order[i:i + 32]
-            loss = Fn.cross_entropy(forward(f_train[idx]), y_train[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
-            v = macro_f1(y_val, forward(f_val).argmax(1))
-            t = macro_f1(y_test, forward(f_test).argmax(1))
-        if v > best[0]:
-            best = (v, t, epoch)
+    best = fit(torch.nn.ModuleList([body, head]), forward, (f_train, y_train), (f_val, y_val),
+               (f_test, y_test), epochs=30, batch=32, lr=1e-3)
     print(f"features[:{layers}] @ {size}: {tuple(f_train.shape[1:])} best val {best[0]:.3f} "
           f"(test {best[1]:.3f}, epoch {best[2]})", flush=True)
