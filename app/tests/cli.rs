@@ -56,6 +56,29 @@ fn analyze_writes_json_and_maps() {
 }
 
 #[test]
+fn analyze_prints_one_verdict_line_per_image_on_stdout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let out = forgelens()
+        .arg("analyze")
+        .arg(repo("assets/samples/chelsea.png"))
+        .arg(repo("assets/samples/coffee.png"))
+        .args(["--device", "cpu", "--model"])
+        .arg(&model)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    for (line, stem) in lines.iter().zip(["chelsea.png", "coffee.png"]) {
+        assert!(line.contains(stem) && line.contains("[real "), "{line}");
+    }
+}
+
+#[test]
 fn bad_image_fails_cleanly() {
     let dir = tempfile::tempdir().expect("tempdir");
     let model = init_tiny(dir.path());

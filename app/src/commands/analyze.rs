@@ -160,8 +160,9 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                     error: String::new(),
                 });
                 if !args.json {
+                    // The verdicts are the output (stdout); progress and errors go to stderr.
                     bar.suspend(|| {
-                        eprintln!(
+                        println!(
                             "{}: {} [real {:.3} / partial {:.3} / full {:.3}] {:.0} ms",
                             path.display(),
                             analysis.verdict.summary,
