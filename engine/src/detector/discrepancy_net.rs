@@ -1,7 +1,8 @@
 //! The teacher N_T and the students N_S1, N_S2 share one shape: E's tokens projected to the
 //! network width, a class token, pre-norm transformer blocks, and the pooled output z (the
-//! class token, or the tokens' channel-wise maximum, after a final linear projection). The teacher's class head gives the cross-entropy logits of stage 1; the
-//! students' heads are unused.
+//! class token, or the tokens' channel-wise maximum, after a final linear projection). The
+//! teacher's class head gives the cross-entropy logits of stage 1; the students' heads are
+//! unused.
 
 use burn::config::Config;
 use burn::module::{Module, Param};

@@ -340,7 +340,8 @@ impl Run<'_> {
             }
             None => {
                 self.device.seed(self.config.seed);
-                // The fusion net is drawn afresh when localisation starts (`Networks::fresh_fusion`).
+                // The fusion net here is a placeholder: localisation draws its own
+                // (`Networks::fresh_fusion`).
                 let n = Networks::init(&self.config.model, &self.device);
                 fs::write(out.join(METRICS_FILE), b"").map_err(io(&out.join(METRICS_FILE)))?;
                 (n, None)
