@@ -13,7 +13,9 @@ use super::FusionOutput;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttentionMapMode {
-    /// TransCAM: `A @ CAM`, with A the summed head-averaged patch-to-patch attention.
+    /// TransCAM: `A @ CAM`, with A the summed head-averaged patch-to-patch attention, its
+    /// rows normalised to sum to one (a random walk's transition matrix, as in AFA), applied
+    /// `MapOptions::propagation_steps` times.
     #[default]
     Affinity,
     /// The class token's attention to each patch, multiplied with the CAM.
@@ -45,6 +47,13 @@ pub struct MapOptions {
     /// How many of the last transformer blocks' attention to use (0 = all).
     pub attention_layers: usize,
     pub mode: AttentionMapMode,
+    /// Random-walk steps of `AttentionMapMode::Affinity` (at least 1).
+    #[serde(default = "one_step")]
+    pub propagation_steps: usize,
+}
+
+fn one_step() -> usize {
+    1
 }
 
 impl MapOptions {
@@ -62,9 +71,13 @@ impl MapOptions {
             n => format!(" of the last {n} blocks"),
         };
         let fused = match self.mode {
-            AttentionMapMode::Affinity => {
-                format!("CAM refined by the summed patch-to-patch attention{blocks}")
-            }
+            AttentionMapMode::Affinity => match self.propagation_steps {
+                0 | 1 => format!("CAM refined by the summed patch-to-patch attention{blocks}"),
+                steps => format!(
+                    "CAM refined by {steps} random-walk steps along the summed patch-to-patch \
+                     attention{blocks}"
+                ),
+            },
             AttentionMapMode::ClsAttention => "CAM x the class token's attention".to_string(),
             AttentionMapMode::ClsAttentionGeometricMean => {
                 "square root of CAM x the class token's attention".to_string()
@@ -81,6 +94,7 @@ impl Default for MapOptions {
             evidence: CamEvidence::ClassLogit,
             attention_layers: 0,
             mode: AttentionMapMode::Affinity,
+            propagation_steps: 1,
         }
     }
 }
@@ -104,18 +118,7 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
     }
     .reshape([batch, n]); // [batch, grid²]
 
-    let layers = output.attention.len();
-    let take = match options.attention_layers {
-        0 => layers,
-        l => l.min(layers),
-    };
-    // Head-averaged attention summed over the chosen blocks.
-    let summed = output.attention[layers - take..]
-        .iter()
-        .map(|a| a.clone().mean_dim(1)) // [batch, 1, tokens, tokens]
-        .reduce(|a, b| a + b)
-        .expect("the fusion net has at least one transformer block")
-        .reshape([batch, n + 1, n + 1]);
+    let summed = summed_attention(&output.attention, options.attention_layers); // [batch, 1 + grid², 1 + grid²]
     let cls_attention = summed
         .clone()
         .narrow(1, 0, 1)
@@ -123,10 +126,13 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
         .reshape([batch, n]); // [batch, grid²]
     let fused = match options.mode {
         AttentionMapMode::Affinity => {
-            let affinity = summed.narrow(1, 1, n).narrow(2, 1, n); // [batch, grid², grid²]
-            affinity
-                .matmul(cam.clone().reshape([batch, n, 1]))
-                .reshape([batch, n])
+            let affinity = patch_affinity(summed); // [batch, grid², grid²]
+            let transition = affinity.clone() / affinity.sum_dim(2).clamp_min(1e-12);
+            let mut walked = cam.clone().reshape([batch, n, 1]);
+            for _ in 0..options.propagation_steps.max(1) {
+                walked = transition.clone().matmul(walked);
+            }
+            walked.reshape([batch, n])
         }
         AttentionMapMode::ClsAttention => cls_attention.clone() * cam.clone(),
         AttentionMapMode::ClsAttentionGeometricMean => {
@@ -138,6 +144,30 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
         attention: cls_attention.reshape([batch, gh, gw]),
         fused: relu(fused).reshape([batch, gh, gw]),
     }
+}
+
+/// Head-averaged attention summed over the last `layers` blocks (0 = all):
+/// `[batch, 1 + grid², 1 + grid²]`.
+pub fn summed_attention(attention: &[Tensor<4>], layers: usize) -> Tensor<3> {
+    let count = attention.len();
+    let take = match layers {
+        0 => count,
+        l => l.min(count),
+    };
+    let summed = attention[count - take..]
+        .iter()
+        .map(|a| a.clone().mean_dim(1)) // [batch, 1, tokens, tokens]
+        .reduce(|a, b| a + b)
+        .expect("the fusion net has at least one transformer block");
+    let [batch, _, tokens, _] = summed.dims();
+    summed.reshape([batch, tokens, tokens])
+}
+
+/// The patch-to-patch part of `summed_attention` (the class token's row and column
+/// dropped): how much each location draws on each other one, `[batch, grid², grid²]`.
+pub fn patch_affinity(summed: Tensor<3>) -> Tensor<3> {
+    let [_, tokens, _] = summed.dims();
+    summed.narrow(1, 1, tokens - 1).narrow(2, 1, tokens - 1)
 }
 
 #[cfg(test)]
@@ -170,9 +200,13 @@ mod tests {
         let cam = maps.cam.into_data().try_to_vec::<f32>().expect("f32");
         assert!((cam[0] - 2.0 / 3.0).abs() < 1e-6, "{cam:?}");
         assert!((cam[1] - 0.6).abs() < 1e-6, "{cam:?}");
-        // All-ones affinity sums the two cells into each.
+        // All-ones affinity: one step of the walk averages the two cells into each.
         let fused = maps.fused.into_data().try_to_vec::<f32>().expect("f32");
-        assert!(fused.iter().all(|v| (v - (2.0 / 3.0 + 0.6)).abs() < 1e-5));
+        assert!(
+            fused
+                .iter()
+                .all(|v| (v - (2.0 / 3.0 + 0.6) / 2.0).abs() < 1e-5)
+        );
 
         let logit = compute_maps(&output, &MapOptions::default());
         let cam = logit.cam.into_data().try_to_vec::<f32>().expect("f32");
@@ -240,5 +274,44 @@ mod tests {
         assert!(geometric.contains("of the last 3 blocks"), "{geometric}");
         assert!(geometric.contains("square root of CAM x"), "{geometric}");
         assert!(geometric.contains("probability of real"), "{geometric}");
+    }
+    #[test]
+    fn affinity_fusion_walks_the_row_normalised_attention() {
+        let device = Device::flex();
+        // Partial-class logits 4 and 0; cell 0 attends only to itself, cell 1 to both
+        // equally (rows [1, 0] and [1, 1] before normalisation; the class token's row and
+        // column do not count). One step: [4, 2]; two: [4, 3].
+        let cam = Tensor::<4>::from_data(
+            TensorData::new(vec![0.0, 0.0, 4.0, 0.0, 0.0, 0.0], [1, 3, 1, 2]),
+            &device,
+        );
+        let attention = Tensor::<4>::from_data(
+            TensorData::new(
+                vec![1.0, 0.0, 0.0, 5.0, 1.0, 0.0, 5.0, 1.0, 1.0],
+                [1, 1, 3, 3],
+            ),
+            &device,
+        );
+        let output = FusionOutput {
+            cam,
+            cnn_logits: Tensor::zeros([1, 3], &device),
+            transformer_logits: Tensor::zeros([1, 3], &device),
+            attention: vec![attention],
+            stem_cam: None,
+        };
+        for (steps, want) in [(1, [4.0, 2.0]), (2, [4.0, 3.0])] {
+            let options = MapOptions {
+                propagation_steps: steps,
+                ..MapOptions::default()
+            };
+            let fused = compute_maps(&output, &options)
+                .fused
+                .into_data()
+                .try_to_vec::<f32>()
+                .expect("f32");
+            for (got, want) in fused.iter().zip(want) {
+                assert!((got - want).abs() < 1e-5, "{steps} steps: {fused:?}");
+            }
+        }
     }
 }

@@ -9,6 +9,9 @@ pub mod net;
 pub mod pretrained_stem;
 pub mod stem_cam;
 
-pub use maps::{AttentionMapMode, CamEvidence, FusionMaps, MapOptions, compute_maps};
+pub use maps::{
+    AttentionMapMode, CamEvidence, FusionMaps, MapOptions, compute_maps, patch_affinity,
+    summed_attention,
+};
 pub use net::{FusionNet, FusionNetConfig, FusionOutput};
 pub use pretrained_stem::{FusionStem, MobileNetStem};

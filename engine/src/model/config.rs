@@ -111,6 +111,7 @@ impl Preset {
                 evidence: CamEvidence::NotReal,
                 attention_layers: 3,
                 mode: AttentionMapMode::ClsAttentionGeometricMean,
+                propagation_steps: 1,
             }),
             Preset::Paper => ModelConfig::new(
                 "paper".into(),

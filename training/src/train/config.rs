@@ -18,6 +18,22 @@ pub struct OptimizerConfig {
     pub epsilon: f32,
 }
 
+/// The localisation stage's affinity-from-attention term (`attention_affinity_loss`).
+#[derive(Config, Debug, PartialEq)]
+pub struct AffinityLossConfig {
+    #[config(default = 1.0)]
+    pub weight: f32,
+    /// CAM pseudo-labels: untouched at or below `low`, manipulated at or above `high`
+    /// (per-image min-max normalised CAM).
+    #[config(default = 0.35)]
+    pub low: f32,
+    #[config(default = 0.6)]
+    pub high: f32,
+    /// Localisation epochs before the term starts, while the CAM it learns from is new.
+    #[config(default = 1)]
+    pub warmup_epochs: usize,
+}
+
 #[derive(Config, Debug, PartialEq)]
 pub struct TrainingConfig {
     pub model: ModelConfig,
@@ -66,6 +82,10 @@ pub struct TrainingConfig {
     /// shapes change; another value gives another start to choose among on val.
     #[config(default = "None")]
     pub localisation_seed: Option<u64>,
+    /// Teach the transformer's patch-to-patch attention the CAM's confident regions, so
+    /// that the fused map (the CAM refined by that attention) can sharpen it. None: off.
+    #[config(default = "None")]
+    pub affinity: Option<AffinityLossConfig>,
 }
 
 impl TrainingConfig {
@@ -126,13 +146,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_training_json_from_before_localisation_seed_still_loads() {
+    fn a_training_json_from_before_localisation_seed_and_affinity_still_loads() {
         let config = TrainingConfig::for_preset(Preset::Tiny);
         let mut json: serde_json::Value = serde_json::to_value(&config).expect("serialises");
-        json.as_object_mut()
-            .expect("an object")
-            .remove("localisation_seed")
-            .expect("the field is written");
+        for newer in ["localisation_seed", "affinity"] {
+            json.as_object_mut()
+                .expect("an object")
+                .remove(newer)
+                .expect("the field is written");
+        }
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("training.json");
         std::fs::write(&path, json.to_string()).expect("written");

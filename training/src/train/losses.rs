@@ -95,6 +95,49 @@ pub fn homogeneous_location_loss(
     (picked * weights).sum().neg() / total
 }
 
+/// Affinity from attention (AFA, Ru et al. 2022; AffinityNet before it), image labels only:
+/// in each image selected by `mask` (the partial fakes), the CAM's confident cells give
+/// pseudo-labels, manipulated where the per-image min-max normalised CAM is at least
+/// `high`, untouched where it is at most `low`, unknown between. Each confident cell's row
+/// of `affinity` should put its weight on cells of its own pseudo-label rather than the
+/// other's: `-ln((same + e) / (same + other + e))`, averaged over manipulated rows and over
+/// untouched rows, then the two halves averaged (the manipulated part is small). Unknown
+/// cells neither ask nor count. A CAM whose range is under `MIN_RANGE` has no confident
+/// manipulated cell, so a flat map teaches nothing. `cam` is a pseudo-label source: pass it
+/// detached.
+pub fn attention_affinity_loss(
+    affinity: Tensor<3>,
+    cam: Tensor<2>,
+    mask: Tensor<1>,
+    low: f32,
+    high: f32,
+) -> Tensor<1> {
+    const MIN_RANGE: f32 = 0.05;
+    const EPS: f32 = 1e-6;
+    // affinity: [batch, cells, cells], rows >= 0; cam: [batch, cells]
+    let [batch, cells] = cam.dims();
+    let min = cam.clone().min_dim(1); // [batch, 1]
+    let range = cam.clone().max_dim(1) - min.clone();
+    let normalised = (cam - min) / range.clamp_min(MIN_RANGE); // [batch, cells]
+    let selected = mask.reshape([batch, 1]);
+    let manipulated = normalised.clone().greater_equal_elem(high).float() * selected.clone();
+    let untouched = normalised.lower_equal_elem(low).float() * selected;
+    let towards = |target: &Tensor<2>| {
+        affinity
+            .clone()
+            .matmul(target.clone().reshape([batch, cells, 1]))
+            .reshape([batch, cells])
+    };
+    let to_manipulated = towards(&manipulated); // [batch, cells]
+    let to_untouched = towards(&untouched);
+    let total = to_manipulated.clone() + to_untouched.clone() + EPS;
+    let half = |rows: Tensor<2>, same: Tensor<2>| {
+        let nll = ((same + EPS) / total.clone()).log().neg();
+        (nll * rows.clone()).sum() / rows.sum().clamp_min(1.0)
+    };
+    (half(manipulated, to_manipulated) + half(untouched, to_untouched)) / 2.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +278,58 @@ mod tests {
             )),
             0.0
         );
+    }
+    #[test]
+    fn attention_affinity_loss_rewards_rows_that_stay_within_their_pseudo_label() {
+        let device = Device::flex();
+        // One partial image of four cells. CAM 0.9, 0.8, 0.5, 0.1 normalises to
+        // 1, 0.875, 0.5, 0: cells 0 and 1 manipulated (>= 0.6), cell 3 untouched (<= 0.35),
+        // cell 2 unknown.
+        let cam =
+            Tensor::<2>::from_data(TensorData::new(vec![0.9, 0.8, 0.5, 0.1], [1, 4]), &device);
+        #[rustfmt::skip]
+        let affinity = vec![
+            0.5, 0.2, 0.1, 0.2, // manipulated: same 0.7, other 0.2
+            0.4, 0.4, 0.2, 0.0, // manipulated: same 0.8, other 0
+            0.0, 0.0, 1.0, 0.0, // unknown: does not count
+            0.3, 0.0, 0.0, 0.6, // untouched: same 0.6, other 0.3
+        ];
+        let affinity = Tensor::<3>::from_data(TensorData::new(affinity, [1, 4, 4]), &device);
+        let manipulated = (-(0.7f32 / 0.9).ln() - (0.8f32 / 0.8).ln()) / 2.0;
+        let untouched = -(0.6f32 / 0.9).ln();
+        let expected = (manipulated + untouched) / 2.0;
+        let got = scalar(attention_affinity_loss(
+            affinity.clone(),
+            cam.clone(),
+            t1(&[1.0]),
+            0.35,
+            0.6,
+        ));
+        assert!((got - expected).abs() < 1e-4, "{got} vs {expected}");
+        // Not a partial fake: nothing to learn.
+        assert_eq!(
+            scalar(attention_affinity_loss(
+                affinity.clone(),
+                cam,
+                t1(&[0.0]),
+                0.35,
+                0.6
+            )),
+            0.0
+        );
+        // A flat CAM (range 0.02 < 0.05) has no manipulated cell; its rows all count as
+        // untouched and every row is within its own label.
+        let flat = Tensor::<2>::from_data(
+            TensorData::new(vec![0.50, 0.51, 0.52, 0.50], [1, 4]),
+            &device,
+        );
+        let got = scalar(attention_affinity_loss(
+            affinity,
+            flat,
+            t1(&[1.0]),
+            0.35,
+            0.6,
+        ));
+        assert!(got.abs() < 1e-4, "{got}");
     }
 }

@@ -521,7 +521,13 @@ impl Run<'_> {
                         let (pixels, labels) =
                             self.train_images
                                 .batch(rows, tile, Some(&mut rng), &self.device);
-                        stages::localisation::loss(&networks, pixels, labels, &weights)
+                        let affinity = self
+                            .config
+                            .affinity
+                            .as_ref()
+                            .filter(|a| epoch > a.warmup_epochs)
+                            .map(|a| (a, &self.config.model.maps));
+                        stages::localisation::loss(&networks, pixels, labels, &weights, affinity)
                     }
                 };
                 let total = losses[0].1.clone();

@@ -10,6 +10,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use forgelens_engine::Label;
 use forgelens_engine::extractor::{IMAGENET_MEAN, IMAGENET_STD};
+use forgelens_engine::fusion::{MapOptions, compute_maps, patch_affinity, summed_attention};
 use forgelens_engine::preprocess::normalized_chw;
 use image::{RgbImage, imageops};
 use rand::RngExt;
@@ -17,7 +18,10 @@ use rand::rngs::ChaCha8Rng;
 
 use super::Losses;
 use crate::eval::metrics::Confusion;
-use crate::train::losses::{homogeneous_location_loss, weighted_cross_entropy};
+use crate::train::config::AffinityLossConfig;
+use crate::train::losses::{
+    attention_affinity_loss, homogeneous_location_loss, weighted_cross_entropy,
+};
 use crate::train::networks::Networks;
 
 /// Decoded images for the fusion net, each at least one tile on its shorter side.
@@ -82,13 +86,32 @@ impl ImagePart {
     }
 }
 
+/// `affinity`: the affinity-from-attention term and the map options whose CAM and
+/// attention blocks it uses, once its warm-up is over; None before.
 pub fn loss(
     nets: &Networks,
     pixels: Tensor<4>,
     labels: Tensor<1, Int>,
     class_weights: &[f32; 3],
+    affinity: Option<(&AffinityLossConfig, &MapOptions)>,
 ) -> Losses {
     let out = nets.fusion.forward(pixels);
+    let affinity = affinity.map(|(config, maps)| {
+        let cam = compute_maps(&out, maps).cam.detach(); // [batch, grid, grid]
+        let [batch, gh, gw] = cam.dims();
+        let partial = labels
+            .clone()
+            .equal_elem(Label::Partial.index() as i64)
+            .float(); // [batch]
+        let term = attention_affinity_loss(
+            patch_affinity(summed_attention(&out.attention, maps.attention_layers)),
+            cam.reshape([batch, gh * gw]),
+            partial,
+            config.low,
+            config.high,
+        );
+        (config.weight, term)
+    });
     let cnn = weighted_cross_entropy(out.cnn_logits, labels.clone(), class_weights);
     let transformer = weighted_cross_entropy(out.transformer_logits, labels.clone(), class_weights);
     let cells = out
@@ -98,8 +121,12 @@ pub fn loss(
     if let Some(cells) = &cells {
         total = total + cells.clone();
     }
+    if let Some((weight, term)) = &affinity {
+        total = total + term.clone() * *weight;
+    }
     let mut losses = vec![("total", total), ("cnn", cnn), ("transformer", transformer)];
     losses.extend(cells.map(|cells| ("stem_cells", cells)));
+    losses.extend(affinity.map(|(_, term)| ("affinity", term)));
     losses
 }
 
@@ -130,4 +157,60 @@ pub fn validate(
     out.insert("accuracy".to_string(), confusion.accuracy());
     out.insert("macro_f1".to_string(), confusion.macro_f1());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::optim::{AdamWConfig, GradientsParams, Optimizer};
+    use forgelens_engine::fusion::{AttentionMapMode, CamEvidence};
+    use forgelens_engine::model::Preset;
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::train::networks::Trainable;
+
+    #[test]
+    fn the_affinity_term_trains_the_attention_towards_the_cams_regions() {
+        let device = Device::flex().autodiff();
+        let mut config = Preset::Tiny.config();
+        config.maps = MapOptions {
+            evidence: CamEvidence::NotReal,
+            attention_layers: 1,
+            mode: AttentionMapMode::Affinity,
+            ..MapOptions::default()
+        };
+        let mut nets = Networks::init(&config, &device).train_only(Trainable::Fusion);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let pixels: Vec<f32> = (0..2 * 3 * 64 * 64)
+            .map(|_| rng.random_range(-2.0..2.0))
+            .collect();
+        let pixels = Tensor::<4>::from_data(TensorData::new(pixels, [2, 3, 64, 64]), &device);
+        let labels = Tensor::<1, Int>::from_data(TensorData::new(vec![1i64, 1], [2]), &device);
+        let affinity = AffinityLossConfig::new();
+        let term = |nets: &Networks| {
+            loss(
+                nets,
+                pixels.clone(),
+                labels.clone(),
+                &[1.0; 3],
+                Some((&affinity, &config.maps)),
+            )
+            .into_iter()
+            .find(|(name, _)| *name == "affinity")
+            .expect("an affinity term")
+            .1
+        };
+        let first: f32 = term(&nets).into_scalar();
+        let mut optim = AdamWConfig::new().init();
+        for _ in 0..15 {
+            let grads = GradientsParams::from_grads(term(&nets).backward(), &nets);
+            nets = optim.step(1e-3, nets, grads);
+        }
+        let last: f32 = term(&nets).into_scalar();
+        assert!(first > 0.05, "nothing to learn at the start: {first}");
+        assert!(last < 0.5 * first, "affinity term went from {first} to {last}");
+
+        let without = loss(&nets, pixels.clone(), labels.clone(), &[1.0; 3], None);
+        assert!(without.iter().all(|(name, _)| *name != "affinity"));
+    }
 }
