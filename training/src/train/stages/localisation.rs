@@ -161,7 +161,7 @@ pub fn validate(
 
 #[cfg(test)]
 mod tests {
-    use burn::optim::{AdamWConfig, GradientsParams, Optimizer};
+    use burn::optim::{AdamWConfig, GradientsParams};
     use forgelens_engine::fusion::{AttentionMapMode, CamEvidence};
     use forgelens_engine::model::Preset;
     use rand::SeedableRng;
