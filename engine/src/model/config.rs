@@ -106,12 +106,15 @@ impl Preset {
                     .with_stem(Some(FusionStem::MobileNetV2 { layers: 7 }))
                     .with_stem_cam(Some(true)),
             )
+            // The attention is trained to keep to the CAM's regions (the training preset's
+            // `affinity`); 4 walk steps were chosen on val (README, "How the fusion net got
+            // there").
             .with_maps(MapOptions {
                 class: 1,
                 evidence: CamEvidence::NotReal,
                 attention_layers: 3,
-                mode: AttentionMapMode::ClsAttentionGeometricMean,
-                propagation_steps: 1,
+                mode: AttentionMapMode::Affinity,
+                propagation_steps: 4,
             }),
             Preset::Paper => ModelConfig::new(
                 "paper".into(),

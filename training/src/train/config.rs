@@ -109,7 +109,8 @@ impl TrainingConfig {
                 .with_classifier_epochs(20)
                 .with_localisation_epochs(6)
                 .with_detector_optimizer(OptimizerConfig::new().with_lr(2e-4))
-                .with_localisation_optimizer(OptimizerConfig::new().with_lr(1.5e-4)),
+                .with_localisation_optimizer(OptimizerConfig::new().with_lr(1.5e-4))
+                .with_affinity(Some(AffinityLossConfig::new())),
             Preset::Paper => base,
         }
     }

@@ -208,7 +208,10 @@ mod tests {
         }
         let last: f32 = term(&nets).into_scalar();
         assert!(first > 0.05, "nothing to learn at the start: {first}");
-        assert!(last < 0.5 * first, "affinity term went from {first} to {last}");
+        assert!(
+            last < 0.5 * first,
+            "affinity term went from {first} to {last}"
+        );
 
         let without = loss(&nets, pixels.clone(), labels.clone(), &[1.0; 3], None);
         assert!(without.iter().all(|(name, _)| *name != "affinity"));
