@@ -118,7 +118,8 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
     }
     .reshape([batch, n]); // [batch, grid²]
 
-    let summed = summed_attention(&output.attention, options.attention_layers); // [batch, 1 + grid², 1 + grid²]
+    // [batch, 1 + grid², 1 + grid²]
+    let summed = summed_attention(&output.attention, options.attention_layers);
     let cls_attention = summed
         .clone()
         .narrow(1, 0, 1)
@@ -275,6 +276,7 @@ mod tests {
         assert!(geometric.contains("square root of CAM x"), "{geometric}");
         assert!(geometric.contains("probability of real"), "{geometric}");
     }
+
     #[test]
     fn affinity_fusion_walks_the_row_normalised_attention() {
         let device = Device::flex();

@@ -279,6 +279,7 @@ mod tests {
             0.0
         );
     }
+
     #[test]
     fn attention_affinity_loss_rewards_rows_that_stay_within_their_pseudo_label() {
         let device = Device::flex();
@@ -317,8 +318,8 @@ mod tests {
             )),
             0.0
         );
-        // A flat CAM (range 0.02 < 0.05) has no manipulated cell; its rows all count as
-        // untouched and every row is within its own label.
+        // A flat CAM (range 0.02 < 0.05) has no manipulated cell: its confident cells are
+        // all untouched, and every such row stays within its own label.
         let flat = Tensor::<2>::from_data(
             TensorData::new(vec![0.50, 0.51, 0.52, 0.50], [1, 4]),
             &device,

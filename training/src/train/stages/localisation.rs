@@ -2,7 +2,9 @@
 //! labels only (cross-entropy on both the CNN head and the transformer's class token, as
 //! Conformer and TransCAM train); its CAM and attention then give the maps. A net with a
 //! stem CAM head also learns, from the same labels, that every cell of a real or fully
-//! generated image has the image's class.
+//! generated image has the image's class. With `TrainingConfig::affinity`, the transformer's
+//! patch-to-patch attention also learns, on partial fakes, to keep to the CAM's confident
+//! regions (`attention_affinity_loss`), so that the fused map can walk the CAM along it.
 
 use std::collections::BTreeMap;
 
