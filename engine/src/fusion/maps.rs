@@ -177,22 +177,35 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn not_real_evidence_is_one_minus_the_local_real_probability() {
+    /// One image of two grid cells: `cam` is the class head `[3 classes, 1, 2]`, `attention`
+    /// one block's single head over the class token and the two cells `[3, 3]`.
+    fn two_cells(cam: Vec<f32>, attention: Vec<f32>) -> FusionOutput {
         let device = Device::flex();
-        // Two grid cells: logits (real, partial, full) = (0, 0, 0) and (ln 2, 0, ln 2).
-        let ln2 = 2f32.ln();
-        let cam = Tensor::<4>::from_data(
-            TensorData::new(vec![0.0, ln2, 0.0, 0.0, 0.0, ln2], [1, 3, 1, 2]),
-            &device,
-        );
-        let output = FusionOutput {
-            cam,
+        FusionOutput {
+            cam: Tensor::from_data(TensorData::new(cam, [1, 3, 1, 2]), &device),
             cnn_logits: Tensor::zeros([1, 3], &device),
             transformer_logits: Tensor::zeros([1, 3], &device),
-            attention: vec![Tensor::ones([1, 1, 3, 3], &device)],
+            attention: vec![Tensor::from_data(
+                TensorData::new(attention, [1, 1, 3, 3]),
+                &device,
+            )],
             stem_cam: None,
-        };
+        }
+    }
+
+    fn fused(output: &FusionOutput, options: MapOptions) -> Vec<f32> {
+        compute_maps(output, &options)
+            .fused
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32")
+    }
+
+    #[test]
+    fn not_real_evidence_is_one_minus_the_local_real_probability() {
+        // Two grid cells: logits (real, partial, full) = (0, 0, 0) and (ln 2, 0, ln 2).
+        let ln2 = 2f32.ln();
+        let output = two_cells(vec![0.0, ln2, 0.0, 0.0, 0.0, ln2], vec![1.0; 9]);
         let options = MapOptions {
             evidence: CamEvidence::NotReal,
             ..MapOptions::default()
@@ -216,39 +229,20 @@ mod tests {
 
     #[test]
     fn geometric_mean_fusion_is_the_root_of_the_product() {
-        let device = Device::flex();
         // Partial-class logits 4 and 1 in two cells; the class token attends 0.25 and 0.64.
-        let cam = Tensor::<4>::from_data(
-            TensorData::new(vec![0.0, 0.0, 4.0, 1.0, 0.0, 0.0], [1, 3, 1, 2]),
-            &device,
+        let output = two_cells(
+            vec![0.0, 0.0, 4.0, 1.0, 0.0, 0.0],
+            vec![0.11, 0.25, 0.64, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
         );
-        let attention = Tensor::<4>::from_data(
-            TensorData::new(
-                vec![0.11, 0.25, 0.64, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
-                [1, 1, 3, 3],
-            ),
-            &device,
+        let with_mode = |mode| MapOptions {
+            mode,
+            ..MapOptions::default()
+        };
+        let product = fused(&output, with_mode(AttentionMapMode::ClsAttention));
+        let geometric = fused(
+            &output,
+            with_mode(AttentionMapMode::ClsAttentionGeometricMean),
         );
-        let output = FusionOutput {
-            cam,
-            cnn_logits: Tensor::zeros([1, 3], &device),
-            transformer_logits: Tensor::zeros([1, 3], &device),
-            attention: vec![attention],
-            stem_cam: None,
-        };
-        let fused = |mode| {
-            let options = MapOptions {
-                mode,
-                ..MapOptions::default()
-            };
-            compute_maps(&output, &options)
-                .fused
-                .into_data()
-                .try_to_vec::<f32>()
-                .expect("f32")
-        };
-        let product = fused(AttentionMapMode::ClsAttention);
-        let geometric = fused(AttentionMapMode::ClsAttentionGeometricMean);
         for (got, want) in product.iter().zip([1.0, 0.64]) {
             assert!((got - want).abs() < 1e-6, "{product:?}");
         }
@@ -279,38 +273,19 @@ mod tests {
 
     #[test]
     fn affinity_fusion_walks_the_row_normalised_attention() {
-        let device = Device::flex();
         // Partial-class logits 4 and 0; cell 0 attends only to itself, cell 1 to both
         // equally (rows [1, 0] and [1, 1] before normalisation; the class token's row and
         // column do not count). One step: [4, 2]; two: [4, 3].
-        let cam = Tensor::<4>::from_data(
-            TensorData::new(vec![0.0, 0.0, 4.0, 0.0, 0.0, 0.0], [1, 3, 1, 2]),
-            &device,
+        let output = two_cells(
+            vec![0.0, 0.0, 4.0, 0.0, 0.0, 0.0],
+            vec![1.0, 0.0, 0.0, 5.0, 1.0, 0.0, 5.0, 1.0, 1.0],
         );
-        let attention = Tensor::<4>::from_data(
-            TensorData::new(
-                vec![1.0, 0.0, 0.0, 5.0, 1.0, 0.0, 5.0, 1.0, 1.0],
-                [1, 1, 3, 3],
-            ),
-            &device,
-        );
-        let output = FusionOutput {
-            cam,
-            cnn_logits: Tensor::zeros([1, 3], &device),
-            transformer_logits: Tensor::zeros([1, 3], &device),
-            attention: vec![attention],
-            stem_cam: None,
-        };
         for (steps, want) in [(1, [4.0, 2.0]), (2, [4.0, 3.0])] {
             let options = MapOptions {
                 propagation_steps: steps,
                 ..MapOptions::default()
             };
-            let fused = compute_maps(&output, &options)
-                .fused
-                .into_data()
-                .try_to_vec::<f32>()
-                .expect("f32");
+            let fused = fused(&output, options);
             for (got, want) in fused.iter().zip(want) {
                 assert!((got - want).abs() < 1e-5, "{steps} steps: {fused:?}");
             }
