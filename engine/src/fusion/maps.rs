@@ -47,7 +47,8 @@ pub struct MapOptions {
     /// How many of the last transformer blocks' attention to use (0 = all).
     pub attention_layers: usize,
     pub mode: AttentionMapMode,
-    /// Random-walk steps of `AttentionMapMode::Affinity` (at least 1).
+    /// Random-walk steps of `AttentionMapMode::Affinity` (at least 1; `ModelConfig::check`
+    /// refuses 0).
     #[serde(default = "one_step")]
     pub propagation_steps: usize,
 }
@@ -72,7 +73,7 @@ impl MapOptions {
         };
         let fused = match self.mode {
             AttentionMapMode::Affinity => match self.propagation_steps {
-                0 | 1 => format!("CAM refined by the summed patch-to-patch attention{blocks}"),
+                1 => format!("CAM refined by the summed patch-to-patch attention{blocks}"),
                 steps => format!(
                     "CAM refined by {steps} random-walk steps along the summed patch-to-patch \
                      attention{blocks}"
@@ -107,16 +108,22 @@ pub struct FusionMaps {
     pub fused: Tensor<3>,
 }
 
-pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
+/// The CAM alone (the stem's class head when the net has one): `[batch, grid²]`.
+pub fn cam_evidence(output: &FusionOutput, options: &MapOptions) -> Tensor<2> {
     let logits = output.stem_cam.as_ref().unwrap_or(&output.cam);
     let [batch, classes, gh, gw] = logits.dims();
     let class = options.class.min(classes - 1);
-    let n = gh * gw;
-    let cam = match options.evidence {
+    match options.evidence {
         CamEvidence::ClassLogit => relu(logits.clone().narrow(1, class, 1)),
         CamEvidence::NotReal => softmax(logits.clone(), 1).narrow(1, 0, 1).neg() + 1.0,
     }
-    .reshape([batch, n]); // [batch, grid²]
+    .reshape([batch, gh * gw])
+}
+
+pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
+    let [batch, _, gh, gw] = output.stem_cam.as_ref().unwrap_or(&output.cam).dims();
+    let n = gh * gw;
+    let cam = cam_evidence(output, options); // [batch, grid²]
 
     // [batch, 1 + grid², 1 + grid²]
     let summed = summed_attention(&output.attention, options.attention_layers);
@@ -130,7 +137,7 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
             let affinity = patch_affinity(summed); // [batch, grid², grid²]
             let transition = affinity.clone() / affinity.sum_dim(2).clamp_min(1e-12);
             let mut walked = cam.clone().reshape([batch, n, 1]);
-            for _ in 0..options.propagation_steps.max(1) {
+            for _ in 0..options.propagation_steps {
                 walked = transition.clone().matmul(walked);
             }
             walked.reshape([batch, n])
@@ -249,6 +256,14 @@ mod tests {
         for (got, want) in geometric.iter().zip([1.0, 0.8]) {
             assert!((got - want).abs() < 1e-6, "{geometric:?}");
         }
+    }
+
+    #[test]
+    fn map_options_saved_before_the_walk_take_one_step() {
+        let old = r#"{"class": 1, "evidence": "not-real", "attention_layers": 3,
+                      "mode": "cls-attention-geometric-mean"}"#;
+        let options: MapOptions = serde_json::from_str(old).expect("an older model.json's maps");
+        assert_eq!(options.propagation_steps, 1);
     }
 
     #[test]

@@ -10,8 +10,8 @@ pub mod pretrained_stem;
 pub mod stem_cam;
 
 pub use maps::{
-    AttentionMapMode, CamEvidence, FusionMaps, MapOptions, compute_maps, patch_affinity,
-    summed_attention,
+    AttentionMapMode, CamEvidence, FusionMaps, MapOptions, cam_evidence, compute_maps,
+    patch_affinity, summed_attention,
 };
 pub use net::{FusionNet, FusionNetConfig, FusionOutput};
 pub use pretrained_stem::{FusionStem, MobileNetStem};

@@ -154,6 +154,9 @@ impl ModelConfig {
     /// Why these networks cannot be built, if they cannot (configs come from files).
     pub fn check(&self) -> Result<(), String> {
         self.extractor.check()?;
+        if self.maps.propagation_steps == 0 {
+            return Err("maps.propagation_steps must be at least 1".to_string());
+        }
         match self.fusion.stem {
             Some(FusionStem::MobileNetV2 { layers }) if !(4..=7).contains(&layers) => Err(format!(
                 "a MobileNetV2 fusion stem takes 4 to 7 layers, not {layers}"
@@ -204,5 +207,17 @@ mod tests {
             ..small
         };
         assert_eq!(old.discrepancy_net().pooling, TokenPooling::Cls);
+    }
+
+    #[test]
+    fn a_walk_of_no_steps_is_refused() {
+        let mut config = Preset::Small.config();
+        assert!(config.check().is_ok());
+        config.maps.propagation_steps = 0;
+        assert!(
+            config
+                .check()
+                .is_err_and(|e| e.contains("propagation_steps"))
+        );
     }
 }

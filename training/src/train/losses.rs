@@ -102,9 +102,9 @@ pub fn homogeneous_location_loss(
 /// of `affinity` should put its weight on cells of its own pseudo-label rather than the
 /// other's: `-ln((same + e) / (same + other + e))`, averaged over manipulated rows and over
 /// untouched rows, then the two halves averaged (the manipulated part is small). Unknown
-/// cells neither ask nor count. A CAM whose range is under `MIN_RANGE` has no confident
-/// manipulated cell, so a flat map teaches nothing. `cam` is a pseudo-label source: pass it
-/// detached.
+/// cells neither ask nor count. A CAM whose range is under `MIN_RANGE` is normalised as if
+/// its range were `MIN_RANGE`, so a nearly flat map (range under `high * MIN_RANGE`) has no
+/// manipulated cell and teaches nothing. `cam` is a pseudo-label source: pass it detached.
 pub fn attention_affinity_loss(
     affinity: Tensor<3>,
     cam: Tensor<2>,
@@ -318,8 +318,8 @@ mod tests {
             )),
             0.0
         );
-        // A flat CAM (range 0.02 < 0.05) has no manipulated cell: its confident cells are
-        // all untouched, and every such row stays within its own label.
+        // A nearly flat CAM (range 0.02, under 0.6 x 0.05) has no manipulated cell: its
+        // confident cells are all untouched, and every such row stays within its own label.
         let flat = Tensor::<2>::from_data(
             TensorData::new(vec![0.50, 0.51, 0.52, 0.50], [1, 4]),
             &device,

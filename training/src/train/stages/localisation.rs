@@ -12,7 +12,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use forgelens_engine::Label;
 use forgelens_engine::extractor::{IMAGENET_MEAN, IMAGENET_STD};
-use forgelens_engine::fusion::{MapOptions, compute_maps, patch_affinity, summed_attention};
+use forgelens_engine::fusion::{MapOptions, cam_evidence, patch_affinity, summed_attention};
 use forgelens_engine::preprocess::normalized_chw;
 use image::{RgbImage, imageops};
 use rand::RngExt;
@@ -99,15 +99,14 @@ pub fn loss(
 ) -> Losses {
     let out = nets.fusion.forward(pixels);
     let affinity = affinity.map(|(config, maps)| {
-        let cam = compute_maps(&out, maps).cam.detach(); // [batch, grid, grid]
-        let [batch, gh, gw] = cam.dims();
+        let cam = cam_evidence(&out, maps).detach(); // [batch, grid²]
         let partial = labels
             .clone()
             .equal_elem(Label::Partial.index() as i64)
             .float(); // [batch]
         let term = attention_affinity_loss(
             patch_affinity(summed_attention(&out.attention, maps.attention_layers)),
-            cam.reshape([batch, gh * gw]),
+            cam,
             partial,
             config.low,
             config.high,
