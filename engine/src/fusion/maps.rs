@@ -110,7 +110,7 @@ pub struct FusionMaps {
 
 /// The CAM alone (the stem's class head when the net has one): `[batch, grid²]`.
 pub fn cam_evidence(output: &FusionOutput, options: &MapOptions) -> Tensor<2> {
-    let logits = output.stem_cam.as_ref().unwrap_or(&output.cam);
+    let logits = output.map_logits();
     let [batch, classes, gh, gw] = logits.dims();
     let class = options.class.min(classes - 1);
     match options.evidence {
@@ -121,7 +121,7 @@ pub fn cam_evidence(output: &FusionOutput, options: &MapOptions) -> Tensor<2> {
 }
 
 pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
-    let [batch, _, gh, gw] = output.stem_cam.as_ref().unwrap_or(&output.cam).dims();
+    let [batch, _, gh, gw] = output.map_logits().dims();
     let n = gh * gw;
     let cam = cam_evidence(output, options); // [batch, grid²]
 

@@ -100,6 +100,13 @@ pub struct FusionOutput {
     pub stem_cam: Option<Tensor<4>>,
 }
 
+impl FusionOutput {
+    /// The class head the maps read: the stem's when the net has one, else the CAM's.
+    pub fn map_logits(&self) -> &Tensor<4> {
+        self.stem_cam.as_ref().unwrap_or(&self.cam)
+    }
+}
+
 impl FusionNetConfig {
     /// The paper's size: Conformer-S (37.7M parameters at 3 classes).
     pub fn conformer_s() -> Self {
