@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Convert an UpscalerJS "ESRGAN" TF.js layers model to safetensors (PyTorch/Burn layout).
+"""Convert an UpscalerJS TF.js layers model (RDN or RRDN) to safetensors (PyTorch/Burn layout).
+
+Sources: ``@upscalerjs/esrgan-slim`` / ``-medium`` 1.0.0 (RDN, float32) and
+``@upscalerjs/models`` 0.9.0 (``models/div2k/*``: RDN, C 3 D 10 G 64; ``models/idealo/gans``:
+idealo's RRDN, see ``rrdn_topology.py``; all uint8-quantised).
 
 The npm packages ``@upscalerjs/esrgan-slim`` and ``@upscalerjs/esrgan-medium`` (MIT,
 (c) 2022 Kevin Scott) ship TF.js *layers* models (``models/x{2,3,4,8}/model.json`` +
@@ -9,7 +13,8 @@ upscaling head (Conv -> nearest UpSampling2D -> Conv). The converter checks the 
 against that template (see ``parse_rdn_topology``) so that a fixed-architecture port
 (the Rust ``forge`` generator) can rely on it, and refuses anything else.
 
-Output: one tensor per TF.js weight, float32, contiguous:
+Output: one tensor per TF.js weight, contiguous (RDN keys below; RRDN keys in
+``rrdn_topology.py``):
 
     TF.js name         safetensors key             layout
     F_m1/kernel        sfe1.weight                 [64, 3, 3, 3]      (O, I, kh, kw)
@@ -31,11 +36,16 @@ The file's ``__metadata__`` (all strings) records the source package/version/fil
 SHA-256s, the hyper-parameters (scale, C, D, G, G0), the value ranges and a JSON
 map ``tfjs_names`` from every key back to its TF.js weight name.
 
-Weight manifest handling: every weight group's shards are concatenated in the order
-of ``paths`` and the group's weights are read sequentially; dtypes float32/int32 are
-read raw (little endian), and quantised weights (``quantization.dtype`` uint8/uint16
-with ``scale``/``min``, value = q * scale + min; or float16) are dequantised to
-float32. (The UpscalerJS ESRGAN models are all plain float32.)
+Weight manifest handling (``tfjs_io.read_weights``): every weight group's shards are
+concatenated in the order of ``paths`` and the group's weights are read sequentially;
+dtypes float32/int32 are read raw (little endian), quantised weights are decoded as
+tfjs-core does (uint8/uint16: float32(q * scale + min) in float64; float16).
+Storage: float32 sources are written as F32. A source whose every weight is
+uint8-quantised (the @upscalerjs/models files) is written losslessly as its uint8
+codes (U8, same layout as the float tensor) plus an F64 tensor ``<key>.quantization``
+= [min, scale]; the Rust loader (``forge::generators::load_weights``) and
+``tfjs_io.dequantise`` decode them exactly as TF.js does at load. The metadata then
+has a ``quantization`` entry.
 
 Usage (from the repository root, with a scratch npm install of the packages):
 
@@ -46,7 +56,8 @@ Usage (from the repository root, with a scratch npm install of the packages):
 
 or ``--all-defaults $SCRATCH/node_modules`` to (re)generate every file listed in
 ``DEFAULT_OUTPUTS`` (what assets/generators/README.md documents).
-Only numpy is needed (the file is written by a small deterministic writer). The output is byte-for-byte reproducible.
+Only numpy is needed (the file is written by a small deterministic writer). The output is
+byte-for-byte reproducible; ``--only NAME`` converts the defaults whose file name has NAME.
 """
 from __future__ import annotations
 
@@ -60,113 +71,64 @@ from collections import OrderedDict
 
 import numpy as np
 
-# (package, version, scale, output file name) produced by --all-defaults.
+import rrdn_topology
+from tfjs_io import dequantise, read_weights, sha256_file, write_safetensors
+
+# (package, version, model folder inside the package, output file name) for --all-defaults.
 DEFAULT_OUTPUTS = [
-    ("@upscalerjs/esrgan-slim", "1.0.0", 4, "esrgan-slim-x4.safetensors"),
-    ("@upscalerjs/esrgan-slim", "1.0.0", 2, "esrgan-slim-x2.safetensors"),
-    ("@upscalerjs/esrgan-medium", "1.0.0", 4, "esrgan-medium-x4.safetensors"),
+    ("@upscalerjs/esrgan-slim", "1.0.0", "models/x4", "esrgan-slim-x4.safetensors"),
+    ("@upscalerjs/esrgan-slim", "1.0.0", "models/x2", "esrgan-slim-x2.safetensors"),
+    ("@upscalerjs/esrgan-medium", "1.0.0", "models/x4", "esrgan-medium-x4.safetensors"),
+    ("@upscalerjs/models", "0.9.0", "models/div2k/005-2x", "rdn-div2k-x2.safetensors"),
+    ("@upscalerjs/models", "0.9.0", "models/div2k/019-3x", "rdn-div2k-x3.safetensors"),
+    ("@upscalerjs/models", "0.9.0", "models/div2k/017-4x", "rdn-div2k-x4.safetensors"),
+    ("@upscalerjs/models", "0.9.0", "models/idealo/gans", "rrdn-gans-x4.safetensors"),
 ]
 
-# SHA-256 of the files as published in the npm tarballs (version 1.0.0); checked when
+# SHA-256 of model.json and of the shard as published in the npm tarballs; checked when
 # known so that a different package version cannot silently produce a "same" asset.
 KNOWN_SHA256 = {
-    ("@upscalerjs/esrgan-slim", "1.0.0", 2): (
+    ("@upscalerjs/esrgan-slim", "1.0.0", "models/x2"): (
         "8efb488c2caed0196a6163e3f06798f9245e92623ffd50654a26c372e09150ea",
         "5cb464ae4d390ce0a771afd5feaf60fbfcdb18ab48a56db98cdf6b88202369de",
     ),
-    ("@upscalerjs/esrgan-slim", "1.0.0", 4): (
+    ("@upscalerjs/esrgan-slim", "1.0.0", "models/x4"): (
         "3a2eaa642232567e7d2a2e7638c9704f42f63f355fc656c18aa78bf2da1d903d",
         "82637daaf3ba024df5e9da2389e8992e7a6e8a992ba6268ce6bc490c92e9516e",
     ),
-    ("@upscalerjs/esrgan-medium", "1.0.0", 2): (
+    ("@upscalerjs/esrgan-medium", "1.0.0", "models/x2"): (
         "197b99be1f385b9f7914ecd8fd6e9ebf65833859807aae90666188dbc39cbf93",
         "6a210f30f209192bad4650ea4f619adadbd36228e998aa49a4195c6e7ec70761",
     ),
-    ("@upscalerjs/esrgan-medium", "1.0.0", 4): (
+    ("@upscalerjs/esrgan-medium", "1.0.0", "models/x4"): (
         "6abcf2a497bb361a9b75afbab390a2bc0df88236c7b7c96edc1c2cdbdbec8e3c",
         "ed791214e78e498dd42ce5da0e16b78a1047732e5d99467aaead2a90cb566a69",
     ),
+    ("@upscalerjs/models", "0.9.0", "models/div2k/005-2x"): (
+        "1f7090644bdc105e244bcd5a0549da220ba37ddb5b6ef0f76c5a947530bec5fa",
+        "089ed757ddf6654a2c4a175bbb65d7dca33921b194e01a8638261f7b60d055de",
+    ),
+    ("@upscalerjs/models", "0.9.0", "models/div2k/019-3x"): (
+        "bc8c4eabb439632502dae3ff3dedc5eed57ff037ac174f849bbbeb916d0a5a1d",
+        "5ca70b17d45bd4eecf6ed27c76b8c641642f417476ace7d7243255dcfd09bf42",
+    ),
+    ("@upscalerjs/models", "0.9.0", "models/div2k/017-4x"): (
+        "64acc6fff6f8ff2e0ce3239974db8bf288112bcdb0311c71d269811c0a13c260",
+        "d2cf575baf09651b6bf20840ebd65fd3dcaff8d344373e50459e422c6cfb67be",
+    ),
+    ("@upscalerjs/models", "0.9.0", "models/idealo/gans"): (
+        "a6d9f10eb1f9409725f039dc114987266fd69b224a9c0f211a8bf35ffe9f2546",
+        "9c83e573a328beaa031239da5f4cecd271647b9d9e48b51cd969fd19fe82800e",
+    ),
 }
 
-_DTYPE_BYTES = {"float32": 4, "int32": 4, "bool": 1, "uint8": 1, "uint16": 2, "float16": 2}
-
-
-def write_safetensors(tensors: dict, path: str, metadata: dict) -> None:
-    """Deterministic safetensors writer (the safetensors package orders ``__metadata__``
-    through a hash map, so its bytes differ from run to run). Layout: u64 LE header
-    length, JSON header (``__metadata__`` first, then tensors sorted by key, compact
-    separators, space-padded to a multiple of 8), then the raw little-endian data in
-    the same key order."""
-    header = {"__metadata__": {k: metadata[k] for k in sorted(metadata)}}
-    blobs, off = [], 0
-    for k in sorted(tensors):
-        a = np.ascontiguousarray(tensors[k])
-        dt = {np.dtype("float32"): ("F32", "<f4"), np.dtype("int32"): ("I32", "<i4")}[a.dtype]
-        b = a.astype(dt[1]).tobytes()
-        header[k] = {"dtype": dt[0], "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    hj = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hj += b" " * (-len(hj) % 8)
-    with open(path, "wb") as f:
-        f.write(len(hj).to_bytes(8, "little"))
-        f.write(hj)
-        for b in blobs:
-            f.write(b)
-
-
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-# --------------------------------------------------------------------------- weights
-def read_weights(model_dir: str, manifest: list) -> "OrderedDict[str, np.ndarray]":
-    """Decode every weight of a TF.js weights manifest to a float32 (or int32) array."""
-    out: "OrderedDict[str, np.ndarray]" = OrderedDict()
-    for group in manifest:
-        data = b"".join(open(os.path.join(model_dir, p), "rb").read() for p in group["paths"])
-        off = 0
-        for spec in group["weights"]:
-            name, shape, dtype = spec["name"], list(spec["shape"]), spec["dtype"]
-            n = int(np.prod(shape)) if shape else 1
-            q = spec.get("quantization")
-            if q:
-                qd = q["dtype"]
-                nbytes = n * _DTYPE_BYTES[qd]
-                raw = data[off:off + nbytes]
-                if qd == "float16":
-                    arr = np.frombuffer(raw, dtype="<f2").astype(np.float32)
-                elif qd in ("uint8", "uint16"):
-                    qa = np.frombuffer(raw, dtype=np.uint8 if qd == "uint8" else "<u2")
-                    # tfjs: value = q * scale + min (affine dequantisation)
-                    arr = (qa.astype(np.float64) * float(q["scale"]) + float(q["min"])).astype(np.float32)
-                else:
-                    raise ValueError(f"{name}: unsupported quantization dtype {qd!r}")
-                if dtype == "int32":
-                    arr = np.round(arr).astype(np.int32)
-            else:
-                nbytes = n * _DTYPE_BYTES[dtype]
-                raw = data[off:off + nbytes]
-                if dtype == "float32":
-                    arr = np.frombuffer(raw, dtype="<f4").astype(np.float32)
-                elif dtype == "int32":
-                    arr = np.frombuffer(raw, dtype="<i4").astype(np.int32)
-                else:
-                    raise ValueError(f"{name}: unsupported dtype {dtype!r}")
-            if len(raw) != nbytes:
-                raise ValueError(f"{name}: shard too short ({len(raw)} < {nbytes} bytes)")
-            off += nbytes
-            if name in out:
-                raise ValueError(f"duplicate weight name {name}")
-            out[name] = arr.reshape(shape)
-        if off != len(data):
-            raise ValueError(f"weight group {group['paths']}: {len(data) - off} unread bytes")
-    return out
-
+# What each package says about its licence (package.json "license"; the esrgan-* tarballs
+# carry a LICENSE file, @upscalerjs/models@0.9.0 lists one in "files" but ships none).
+LICENSES = {
+    "@upscalerjs/esrgan-slim": "MIT (c) 2022 Kevin Scott",
+    "@upscalerjs/esrgan-medium": "MIT (c) 2022 Kevin Scott",
+    "@upscalerjs/models": "MIT (package.json of @upscalerjs/models, author Kevin Scott; no LICENSE file in the tarball)",
+}
 
 # -------------------------------------------------------------------------- topology
 def _inbound(layer) -> list:
@@ -276,69 +238,95 @@ def key_for(tfjs_layer: str) -> str:
     raise ValueError(f"no key mapping for layer {tfjs_layer}")
 
 
-def convert(model_dir: str, package: str, version: str, out_path: str) -> dict:
+RANGE_255 = ("NHWC float32 RGB in [0,255] (Rust/Burn port: NCHW)",
+             "float32 RGB nominally [0,255], NOT clipped by the network; clip to [0,255] and round for 8-bit")
+RANGE_1 = ("NHWC float32 RGB in [0,1] (8-bit / 255; Rust/Burn port: NCHW)",
+           "float32 RGB nominally [0,1], NOT clipped by the network; clip to [0,1], times 255, round for 8-bit")
+
+
+def convert(model_dir: str, package: str, version: str, out_path: str, source_dir: "str | None" = None) -> dict:
     mj_path = os.path.join(model_dir, "model.json")
     with open(mj_path, "rb") as f:
         mj_bytes = f.read()
     mj = json.loads(mj_bytes)
     if mj.get("format") != "layers-model":
         raise ValueError("not a TF.js layers model")
-    hp = parse_rdn_topology(mj)
+    rrdn = rrdn_topology.is_rrdn(mj)
+    hp = rrdn_topology.parse_rrdn_topology(mj) if rrdn else parse_rdn_topology(mj)
+    name_key = rrdn_topology.key_for if rrdn else key_for
+    if source_dir is None:
+        source_dir = os.path.relpath(model_dir, os.path.dirname(os.path.dirname(model_dir)))
     shard_paths = [p for g in mj["weightsManifest"] for p in g["paths"]]
     sha_json = hashlib.sha256(mj_bytes).hexdigest()
     sha_shards = [sha256_file(os.path.join(model_dir, p)) for p in shard_paths]
-    known = KNOWN_SHA256.get((package, version, hp["scale"]))
+    known = KNOWN_SHA256.get((package, version, source_dir))
     if known is not None and (sha_json, sha_shards[0]) != known:
-        raise ValueError(f"SHA-256 mismatch for {package}@{version} x{hp['scale']}: "
+        raise ValueError(f"SHA-256 mismatch for {package}@{version} {source_dir}: "
                          f"{sha_json} {sha_shards} (expected {known})")
 
     weights = read_weights(model_dir, mj["weightsManifest"])
+    # uint8-quantised sources are stored as their uint8 codes (lossless, 4x smaller than
+    # float32) with [min, scale] beside them; float32 sources as float32.
+    quantised = all(w.q is not None for w in weights.values())
     tensors: "OrderedDict[str, np.ndarray]" = OrderedDict()
     names = {}
-    for tname, arr in weights.items():
-        layer, kind = tname.rsplit("/", 1)
-        base = key_for(layer)
+
+    def layout(arr: np.ndarray, kind: str, tname: str) -> np.ndarray:
         if kind == "kernel":
-            assert arr.ndim == 4
-            key, val = base + ".weight", np.ascontiguousarray(np.transpose(arr, (3, 2, 0, 1)))
-        elif kind == "bias":
-            assert arr.ndim == 1
-            key, val = base + ".bias", np.ascontiguousarray(arr)
+            assert arr.ndim == 4, tname
+            return np.ascontiguousarray(np.transpose(arr, (3, 2, 0, 1)))
+        if kind == "bias":
+            assert arr.ndim == 1, tname
+            return np.ascontiguousarray(arr)
+        raise ValueError(f"unexpected weight {tname}")
+
+    for tname, w in weights.items():
+        layer, kind = tname.rsplit("/", 1)
+        key = name_key(layer) + (".weight" if kind == "kernel" else ".bias")
+        if quantised:
+            tensors[key] = layout(w.q, kind, tname)
+            tensors[key + ".quantization"] = np.array([w.qmin, w.qscale], np.float64)
         else:
-            raise ValueError(f"unexpected weight {tname}")
-        tensors[key] = val.astype(np.float32)
+            tensors[key] = layout(w.value, kind, tname).astype(np.float32)
         names[key] = tname
     # every conv layer must have exactly its kernel + bias
     conv_layers = [l["name"] for l in mj["modelTopology"]["model_config"]["config"]["layers"]
                    if l["class_name"] == "Conv2D"]
     assert sorted(names.values()) == sorted([f"{c}/kernel" for c in conv_layers] + [f"{c}/bias" for c in conv_layers])
 
-    rel = os.path.relpath(model_dir, os.path.dirname(os.path.dirname(model_dir)))
+    value_range = RANGE_1 if rrdn else RANGE_255
     meta = {
         "format": "pt",
-        "architecture": "rdn-ups",
+        "architecture": "rrdn-shuffle" if rrdn else "rdn-ups",
         "source_package": f"{package}@{version}",
-        "source_license": "MIT (c) 2022 Kevin Scott",
+        "source_license": LICENSES.get(package, "see the package"),
         "source_files": json.dumps({"model.json": sha_json,
                                     **{p: s for p, s in zip(shard_paths, sha_shards)}}, sort_keys=True),
-        "source_dir": rel,
-        "scale": str(hp["scale"]), "C": str(hp["C"]), "D": str(hp["D"]),
-        "G": str(hp["G"]), "G0": str(hp["G0"]),
-        "input": "NHWC float32 RGB in [0,255] (Rust/Burn port: NCHW)",
-        "output": "float32 RGB nominally [0,255], NOT clipped by the network; clip to [0,255] and round for 8-bit",
+        "source_dir": source_dir,
+        **{k: str(v) for k, v in hp.items()},
+        "input": value_range[0],
+        "output": value_range[1],
         "conv_layout": "weight [out,in,kh,kw] (from TF.js [kh,kw,in,out]); padding 'same' (zero, symmetric)",
         "tfjs_names": json.dumps(names, sort_keys=True),
     }
+    if quantised:
+        meta["quantization"] = ("every weight/bias is uint8 (the TF.js shard's codes, same layout as the "
+                                "float tensor) with F64 `<key>.quantization` = [min, scale]; value = "
+                                "float32(float64(q) * scale + min), as tfjs-core decodeWeights")
+    if rrdn:
+        meta["pixel_shuffle"] = ("tf.nn.depth_to_space NHWC (DCR): out[y*s+i, x*s+j, c] = "
+                                 "in[y, x, (i*s+j)*3+c]; pre_shuffle channel k = (i*s+j)*3+c")
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     write_safetensors(dict(tensors), out_path, meta)
     os.chmod(out_path, 0o644)
-    n_params = sum(int(v.size) for v in tensors.values())
+    floats = dequantise(tensors)
+    n_params = sum(int(v.size) for v in floats.values())
     return {"out": out_path, "bytes": os.path.getsize(out_path), "sha256": sha256_file(out_path),
-            "params": n_params, "tensors": len(tensors), "hp": hp,
+            "params": n_params, "tensors": len(tensors), "hp": hp, "quantised": quantised,
             "source_sha256": {"model.json": sha_json, **dict(zip(shard_paths, sha_shards))},
             # listed in graph order (the file itself is ordered by safetensors)
-            "shapes": {k: list(tensors[k].shape) for c in conv_layers
-                       for k in (key_for(c) + ".weight", key_for(c) + ".bias")},
+            "shapes": {k: list(floats[k].shape) for c in conv_layers
+                       for k in (name_key(c) + ".weight", name_key(c) + ".bias")},
             "names": names}
 
 
@@ -347,30 +335,35 @@ def main(argv=None) -> int:
     ap.add_argument("--model-dir", help="folder with model.json and its shards")
     ap.add_argument("--package", default="@upscalerjs/esrgan-slim")
     ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--source-dir", help="the model folder inside the package (recorded; keys KNOWN_SHA256)")
     ap.add_argument("--out", help="output .safetensors path")
     ap.add_argument("--all-defaults", metavar="NODE_MODULES",
                     help="convert every entry of DEFAULT_OUTPUTS from this node_modules folder")
+    ap.add_argument("--only", help="with --all-defaults: only outputs whose file name contains this")
     ap.add_argument("--out-dir", default="assets/generators", help="with --all-defaults")
     ap.add_argument("--verbose", action="store_true", help="print every tensor name and shape")
     a = ap.parse_args(argv)
     jobs = []
     if a.all_defaults:
-        for pkg, ver, s, fname in DEFAULT_OUTPUTS:
+        for pkg, ver, sub, fname in DEFAULT_OUTPUTS:
+            if a.only and a.only not in fname:
+                continue
             pj = json.load(open(os.path.join(a.all_defaults, pkg, "package.json")))
             if pj["version"] != ver:
                 raise SystemExit(f"{pkg}: installed {pj['version']}, expected {ver}")
-            jobs.append((os.path.join(a.all_defaults, pkg, "models", f"x{s}"), pkg, ver, os.path.join(a.out_dir, fname)))
+            jobs.append((os.path.join(a.all_defaults, pkg, sub), pkg, ver, os.path.join(a.out_dir, fname), sub))
     elif a.model_dir and a.out:
-        jobs.append((a.model_dir, a.package, a.version, a.out))
+        jobs.append((a.model_dir, a.package, a.version, a.out, a.source_dir))
     else:
         ap.error("give --model-dir and --out, or --all-defaults NODE_MODULES")
     for job in jobs:
         r = convert(*job)
         print(f"{r['out']}: {r['tensors']} tensors, {r['params']} params, {r['bytes']} bytes, "
-              f"sha256 {r['sha256']}, hp {r['hp']}, source {r['source_sha256']}")
+              f"{'uint8 codes' if r['quantised'] else 'float32'}, sha256 {r['sha256']}, hp {r['hp']}, "
+              f"source {r['source_sha256']}")
         if a.verbose:
             for k, shp in r["shapes"].items():
-                print(f"  {k:28s} {str(shp):20s} <- {r['names'][k]}")
+                print(f"  {k:36s} {str(shp):20s} <- {r['names'][k]}")
     return 0
 
 

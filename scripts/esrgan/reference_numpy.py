@@ -59,13 +59,38 @@ FIXTURE_MODELS = {
     "output_slim_x2": "esrgan-slim-x2.safetensors",
     "output_medium_x4": "esrgan-medium-x4.safetensors",
 }
+# training/tests/fixtures/esrgan/models.safetensors (export_models.mjs): tensor -> (weights, input tensor)
+MODELS_FIXTURE = os.path.join(REPO, "training", "tests", "fixtures", "esrgan", "models.safetensors")
+MODELS_FIXTURE_MODELS = {
+    "rdn_div2k_x2": ("rdn-div2k-x2.safetensors", "input"),
+    "rdn_div2k_x3": ("rdn-div2k-x3.safetensors", "input"),
+    "rdn_div2k_x4": ("rdn-div2k-x4.safetensors", "input"),
+    "rrdn_gans_x4": ("rrdn-gans-x4.safetensors", "input_unit"),
+}
 
 
 def hyper_params(path: str) -> dict:
     with open(path, "rb") as f:
         n = int.from_bytes(f.read(8), "little")
         meta = json.loads(f.read(n))["__metadata__"]
-    return {k: int(meta[k]) for k in ("scale", "C", "D", "G", "G0")}
+    hp = {k: int(meta[k]) for k in ("scale", "C", "D", "G", "G0") + (("T",) if "T" in meta else ())}
+    hp["rrdn"] = meta["architecture"] == "rrdn-shuffle"
+    return hp
+
+
+def load_params(path: str) -> dict:
+    """The file's tensors as float32: uint8 codes k with F64 k.quantization = [min, scale]
+    become float32(float64(q) * scale + min), as tfjs-core's decodeWeights."""
+    t = load_file(path)
+    out = {}
+    for k, v in t.items():
+        if k.endswith(".quantization"):
+            continue
+        if v.dtype == np.uint8:
+            qmin, qscale = (float(x) for x in t[k + ".quantization"])
+            v = (v.astype(np.float64) * qscale + qmin).astype(np.float32)
+        out[k] = v
+    return out
 
 
 # ------------------------------------------------------------------------ numpy ops
@@ -115,6 +140,39 @@ def forward_numpy(p: dict, hp: dict, x: np.ndarray) -> np.ndarray:
     u = np.repeat(np.repeat(u, s, axis=0), s, axis=1)  # nearest-neighbour upsampling
     out = c("sr", u)
     return out[None] if squeeze else out
+
+
+def depth_to_space(x: np.ndarray, s: int) -> np.ndarray:
+    """tf.nn.depth_to_space NHWC (DCR) on [H, W, C*s*s]: out[y*s+i, x*s+j, c] = in[y, x, (i*s+j)*C + c]."""
+    H, W, K = x.shape
+    c = K // (s * s)
+    return x.reshape(H, W, s, s, c).transpose(0, 2, 1, 3, 4).reshape(H * s, W * s, c)
+
+
+def forward_rrdn_numpy(p: dict, hp: dict, x: np.ndarray, beta: float = 0.2) -> np.ndarray:
+    """ISR's RRDN (ISR/models/rrdn.py) as the TF.js graph runs it; x [1, H, W, 3] in 0..1."""
+    assert x.ndim == 4 and x.shape[0] == 1
+    x = x[0].astype(np.float32)
+    b = np.float32(beta)
+    c = lambda name, t: conv2d(t, p[name + ".weight"], p[name + ".bias"])
+    pre = c("pre_blocks", x)
+    h = pre
+    for t in range(hp["T"]):
+        rrdb_in = h
+        for d in range(hp["D"]):
+            cat = h
+            for ci in range(hp["C"]):
+                cat = np.concatenate([cat, relu(c(f"rrdbs.{t}.rdbs.{d}.convs.{ci}", cat))], axis=2)
+            h = h + c(f"rrdbs.{t}.rdbs.{d}.lff", cat) * b  # LRL = x + beta * LFF
+        h = rrdb_in + h * b  # RRDB_out = input + beta * LRL_D
+    g = c("post_blocks", h) + pre  # GRL
+    u = depth_to_space(c("pre_shuffle", g), hp["scale"])
+    return c("sr", u)[None]
+
+
+def forward_any(path: str, x: np.ndarray) -> np.ndarray:
+    hp = hyper_params(path)
+    return (forward_rrdn_numpy if hp["rrdn"] else forward_numpy)(load_params(path), hp, x)
 
 
 # ------------------------------------------------------------------------ torch twin
@@ -193,10 +251,57 @@ def check_package_sample(node_modules: str) -> bool:
     return ok
 
 
+def check_models_fixture(tol: float) -> bool:
+    """The @upscalerjs/models generators against export_models.mjs's TF.js outputs; the
+    tolerance is on the 0..255 scale (RRDN outputs 0..1: compared times 255)."""
+    fx = load_file(MODELS_FIXTURE)
+    ok = True
+    print(f"fixture {os.path.relpath(MODELS_FIXTURE, REPO)}")
+    for name, (fname, inp) in MODELS_FIXTURE_MODELS.items():
+        path = os.path.join(GEN, fname)
+        unit = 255.0 if hyper_params(path)["rrdn"] else 1.0
+        got = forward_any(path, fx[inp])
+        want = fx[name]
+        assert got.shape == want.shape, (got.shape, want.shape)
+        d = float(np.abs(got - want).max()) * unit
+        print(f"  {name:14s} {fname:28s} {list(want.shape)} numpy max|diff| {d:.3e} (0..255 scale)")
+        ok &= d <= tol
+    print("OK" if ok else f"FAIL (tolerance {tol})")
+    return ok
+
+
+def check_legacy_samples(node_modules: str) -> bool:
+    """@upscalerjs/esrgan-legacy@1.0.0 ships the same weights with its own assets/fixture.png
+    (128x128) and the upscaled results: run each converted model with both input ranges
+    and compare the 8-bit outputs, to settle which range each model takes."""
+    from PIL import Image
+
+    pkg = os.path.join(node_modules, "@upscalerjs", "esrgan-legacy")
+    lr = np.asarray(Image.open(os.path.join(pkg, "assets", "fixture.png")).convert("RGB"), np.float32)[None]
+    ok = True
+    for fname, sample in [("rdn-div2k-x2.safetensors", "div2k/2x"), ("rdn-div2k-x3.safetensors", "div2k/3x"),
+                          ("rdn-div2k-x4.safetensors", "div2k/4x"), ("rrdn-gans-x4.safetensors", "gans")]:
+        path = os.path.join(GEN, fname)
+        ref = np.asarray(Image.open(os.path.join(pkg, "assets", "samples", sample, "result.png")).convert("RGB"),
+                         np.float32)
+        declared = 255.0 if hyper_params(path)["rrdn"] else 1.0  # UpscalerJS: rrdn 0..1, rdn 0..255
+        for unit in (1.0, 255.0):
+            out = forward_any(path, lr / np.float32(unit))[0]
+            sr = np.round(np.clip(out * np.float32(unit), 0, 255))
+            d = np.abs(sr - ref)
+            print(f"  {fname:28s} input 0..{255 / unit:.0f}: vs {sample}/result.png max|diff| {d.max():.0f}, "
+                  f"pixels off: {(d > 0).mean() * 100:.3f} %, by >1: {(d > 1).mean() * 100:.3f} %")
+            if unit == declared:
+                ok &= d.max() <= 1
+    return ok
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tol", type=float, default=2e-3, help="max abs difference allowed (0..255 scale)")
     ap.add_argument("--no-torch", action="store_true", help="skip the torch.nn.functional twin")
+    ap.add_argument("--check-legacy-samples", metavar="NODE_MODULES",
+                    help="run the @upscalerjs/models generators on @upscalerjs/esrgan-legacy's sample (slow)")
     ap.add_argument("--check-package-sample", metavar="NODE_MODULES",
                     help="also compare with the npm package's own sample output (slow: ~1 min)")
     a = ap.parse_args()
@@ -208,6 +313,9 @@ def main() -> int:
             print("torch not installed: checking the numpy path only")
             use_torch = False
     ok = check_fixture(a.tol, use_torch)
+    ok &= check_models_fixture(a.tol)
+    if a.check_legacy_samples:
+        ok &= check_legacy_samples(a.check_legacy_samples)
     if a.check_package_sample:
         ok &= check_package_sample(a.check_package_sample)
     return 0 if ok else 1
