@@ -66,7 +66,9 @@ fn a_broken_signature_is_invalid() {
     assert_eq!(f.validation_state.as_deref(), Some("Invalid"));
     assert_eq!(f.signature_valid, Some(false));
     assert!(
-        f.failures.iter().any(|s| s.code.contains("signature")),
+        f.failures
+            .iter()
+            .any(|s| s.code == "claimSignature.mismatch"),
         "{:?}",
         f.failures
     );
