@@ -1,6 +1,6 @@
-//! The forge's generator against the original TF.js models (UpscalerJS esrgan-slim x2/x4
-//! and esrgan-medium x4, run with pure-JS tfjs; fixture and script in
-//! `tests/fixtures/esrgan/`).
+//! The forge's RDN generators against the original TF.js models (UpscalerJS esrgan-slim
+//! x2/x4 and esrgan-medium x4; `@upscalerjs/models@0.9.0` div2k x2/x3/x4), run with pure-JS
+//! tfjs; fixtures and scripts in `tests/fixtures/esrgan/`.
 
 use std::path::PathBuf;
 
@@ -13,10 +13,9 @@ fn repo(path: &str) -> PathBuf {
         .join(path)
 }
 
-/// An NHWC tensor from the fixture, as NCHW.
-fn read_nhwc(name: &str, device: &Device) -> Tensor<4> {
-    let bytes = std::fs::read(repo("training/tests/fixtures/esrgan/expected.safetensors"))
-        .expect("fixture");
+/// An NHWC tensor from a fixture file of `tests/fixtures/esrgan/`, as NCHW.
+fn read_nhwc(file: &str, name: &str, device: &Device) -> Tensor<4> {
+    let bytes = std::fs::read(repo("training/tests/fixtures/esrgan").join(file)).expect("fixture");
     let st = safetensors::SafeTensors::deserialize(&bytes).expect("valid");
     let view = st.tensor(name).expect("tensor");
     let values: Vec<f32> = view
@@ -31,15 +30,21 @@ fn read_nhwc(name: &str, device: &Device) -> Tensor<4> {
 #[test]
 fn matches_tfjs_within_1e_3() {
     let device = Device::flex();
-    let input = read_nhwc("input", &device);
-    for (preset, expected) in [
-        (RdnPreset::SlimX4, "output"),
-        (RdnPreset::SlimX2, "output_slim_x2"),
-        (RdnPreset::MediumX4, "output_medium_x4"),
+    for (preset, file, expected) in [
+        (RdnPreset::SlimX4, "expected.safetensors", "output"),
+        (RdnPreset::SlimX2, "expected.safetensors", "output_slim_x2"),
+        (
+            RdnPreset::MediumX4,
+            "expected.safetensors",
+            "output_medium_x4",
+        ),
+        (RdnPreset::Div2kX2, "models.safetensors", "rdn_div2k_x2"),
+        (RdnPreset::Div2kX3, "models.safetensors", "rdn_div2k_x3"),
+        (RdnPreset::Div2kX4, "models.safetensors", "rdn_div2k_x4"),
     ] {
         let model = preset.load_shipped(&device).expect("shipped weights load");
-        let out = model.forward(input.clone());
-        let want = read_nhwc(expected, &device);
+        let out = model.forward(read_nhwc(file, "input", &device));
+        let want = read_nhwc(file, expected, &device);
         assert_eq!(out.dims(), want.dims(), "{preset:?}");
         let diff = (out - want).abs().max().into_scalar::<f32>();
         eprintln!("{preset:?}: max |Burn - TF.js| = {diff}");

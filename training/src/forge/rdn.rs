@@ -1,7 +1,8 @@
 //! The UpscalerJS "ESRGAN" super-resolution networks, which are in fact idealo's Residual
 //! Dense Network (RDN) with an upsampling head: shallow features, residual dense blocks
 //! with local fusion, global fusion, a global residual, then conv / nearest-upsample / conv.
-//! Field names equal the keys of `assets/generators/esrgan-*.safetensors`.
+//! Field names equal the keys of `assets/generators/esrgan-*.safetensors` and
+//! `rdn-div2k-*.safetensors` (the latter uint8-quantised, see `generators::load_weights`).
 //! Reference: `scripts/esrgan/reference_numpy.py` (checked against the TF.js original) and
 //! idealo `image-super-resolution` `ISR/models/rdn.py`.
 
@@ -15,8 +16,10 @@ use burn::tensor::activation::relu;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor, TensorData};
-use forgelens_engine::extractor::{ImportError, WeightSource, load_safetensors};
+use forgelens_engine::extractor::ImportError;
 use image::RgbImage;
+
+use super::generators::load_weights;
 
 #[derive(Config, Debug, PartialEq)]
 pub struct RdnConfig {
@@ -39,6 +42,12 @@ pub enum RdnPreset {
     SlimX2,
     SlimX4,
     MediumX4,
+    /// `@upscalerjs/models@0.9.0` `models/div2k/005-2x` (C 3, D 10, G 64).
+    Div2kX2,
+    /// `models/div2k/019-3x`.
+    Div2kX3,
+    /// `models/div2k/017-4x`.
+    Div2kX4,
 }
 
 impl RdnPreset {
@@ -47,6 +56,9 @@ impl RdnPreset {
             RdnPreset::SlimX2 => RdnConfig::new(2, 2, 1, 4),
             RdnPreset::SlimX4 => RdnConfig::new(4, 2, 1, 4),
             RdnPreset::MediumX4 => RdnConfig::new(4, 10, 1, 64),
+            RdnPreset::Div2kX2 => RdnConfig::new(2, 10, 3, 64),
+            RdnPreset::Div2kX3 => RdnConfig::new(3, 10, 3, 64),
+            RdnPreset::Div2kX4 => RdnConfig::new(4, 10, 3, 64),
         }
     }
 
@@ -67,6 +79,9 @@ impl RdnPreset {
             RdnPreset::SlimX2 => "esrgan-slim-x2.safetensors",
             RdnPreset::SlimX4 => "esrgan-slim-x4.safetensors",
             RdnPreset::MediumX4 => "esrgan-medium-x4.safetensors",
+            RdnPreset::Div2kX2 => "rdn-div2k-x2.safetensors",
+            RdnPreset::Div2kX3 => "rdn-div2k-x3.safetensors",
+            RdnPreset::Div2kX4 => "rdn-div2k-x4.safetensors",
         }
     }
 }
@@ -160,16 +175,22 @@ impl Rdn {
     }
 }
 
-/// Loads a shipped generator (or any file with the same keys).
+/// Loads a shipped generator (or any file with the same keys, float32 or uint8-quantised).
 pub fn load_rdn(config: &RdnConfig, path: &Path, device: &Device) -> Result<Rdn, ImportError> {
     let mut model = config.init(device);
-    load_safetensors(&mut model, WeightSource::File(path), "the RDN generator")?;
+    load_weights(&mut model, path, "the RDN generator")?;
     Ok(model)
 }
 
 /// Runs the generator on an 8-bit image: every output pixel is the network's, clipped to
 /// 0..255 and rounded.
 pub fn upscale(model: &Rdn, image: &RgbImage, device: &Device) -> RgbImage {
+    let y = model.forward(rgb_to_tensor(image, device));
+    tensor_to_rgb(y.clamp(0.0, 255.0).round())
+}
+
+/// An 8-bit image as `[1, 3, h, w]` with the raw values 0..255.
+pub(crate) fn rgb_to_tensor(image: &RgbImage, device: &Device) -> Tensor<4> {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut data = vec![0.0f32; 3 * w * h];
     for (i, p) in image.pixels().enumerate() {
@@ -177,8 +198,11 @@ pub fn upscale(model: &Rdn, image: &RgbImage, device: &Device) -> RgbImage {
             data[c * w * h + i] = f32::from(p.0[c]);
         }
     }
-    let x = Tensor::<4>::from_data(TensorData::new(data, [1, 3, h, w]), device);
-    let y = model.forward(x).clamp(0.0, 255.0).round();
+    Tensor::<4>::from_data(TensorData::new(data, [1, 3, h, w]), device)
+}
+
+/// `[1, 3, h, w]` holding whole numbers in 0..255 as an 8-bit image.
+pub(crate) fn tensor_to_rgb(y: Tensor<4>) -> RgbImage {
     let [_, _, oh, ow] = y.dims();
     let values: Vec<f32> = y.into_data().try_to_vec().expect("f32 output");
     RgbImage::from_fn(ow as u32, oh as u32, |x, y| {
