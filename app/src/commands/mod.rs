@@ -4,6 +4,7 @@ mod analyze;
 mod eval;
 mod forge;
 mod info;
+mod inspect;
 mod init_model;
 mod keygen;
 mod report;
@@ -18,6 +19,7 @@ use anyhow::Result;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Analyze(args)) => analyze::run(args),
+        Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Report(args)) => report::run(args),
         Some(Command::VerifyReport(args)) => verify_report::run(args),
         Some(Command::Keygen(args)) => keygen::run(args),
