@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::jpeg::dct::block_dct;
 use crate::jpeg::grid;
 use crate::jpeg::tables::{STD_LUMINANCE, estimate_quality, quantisation_tables, scaled};
-use crate::plane::{Plane, median};
+use crate::plane::{Plane, fast_round, median};
 use crate::{Evidence, FileFormat, Findings, ForensicsError, Map, Outcome, Scale};
 
 /// Fewest significant coefficients a region needs to be judged.
@@ -147,7 +147,7 @@ pub fn run(evidence: &Evidence, params: &GhostParams) -> Result<Outcome, Forensi
                 let (bx, by) = (i % dct.blocks_x, i / dct.blocks_x);
                 let slot = &mut sums[(by / cell) * cx + bx / cell];
                 for (&v, &s) in c.iter().zip(steps.iter()) {
-                    let r = (v / s).round();
+                    let r = fast_round(v / s);
                     if r != 0.0 {
                         let d = v - s * r;
                         slot.0 += f64::from(d * d);

@@ -4,6 +4,7 @@
 use image::imageops;
 use image::metadata::Orientation;
 use image::{ImageBuffer, Luma};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// `value = (quantity - zero) / (one - zero)`, clipped to [0, 1].
@@ -95,7 +96,7 @@ impl Map {
         quantities: &[f32],
         scale: Scale,
     ) -> Self {
-        let values = quantities.iter().map(|&q| scale.value(q)).collect();
+        let values = quantities.par_iter().map(|&q| scale.value(q)).collect();
         Self {
             name: name.to_string(),
             width,

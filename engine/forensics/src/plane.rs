@@ -71,7 +71,8 @@ impl Plane {
         out
     }
 
-    /// 3x3 median, borders replicated.
+    /// 3x3 median, borders replicated: each column of three is sorted once, and the median
+    /// of nine is the median of (largest low, median middle, smallest high) of three columns.
     pub fn median3(&self) -> Self {
         let (w, h) = (self.width, self.height);
         let mut out = Plane::new(w, h);
@@ -79,16 +80,26 @@ impl Plane {
             .par_chunks_mut(w.max(1))
             .enumerate()
             .for_each(|(y, row)| {
+                let r = [y.saturating_sub(1), y, (y + 1).min(h - 1)].map(|r| r * w);
+                let columns: Vec<[f32; 3]> = (0..w)
+                    .map(|x| {
+                        sort3(
+                            self.data[r[0] + x],
+                            self.data[r[1] + x],
+                            self.data[r[2] + x],
+                        )
+                    })
+                    .collect();
                 for (x, v) in row.iter_mut().enumerate() {
-                    let mut n = [0f32; 9];
-                    let mut k = 0;
-                    for dy in -1..=1isize {
-                        for dx in -1..=1isize {
-                            n[k] = self.clamped(x as isize + dx, y as isize + dy);
-                            k += 1;
-                        }
-                    }
-                    *v = median9(&mut n);
+                    let (a, b, c) = (
+                        columns[x.saturating_sub(1)],
+                        columns[x],
+                        columns[(x + 1).min(w - 1)],
+                    );
+                    let low = a[0].max(b[0]).max(c[0]);
+                    let mid = sort3(a[1], b[1], c[1])[1];
+                    let high = a[2].min(b[2]).min(c[2]);
+                    *v = sort3(low, mid, high)[1];
                 }
             });
         out
@@ -139,10 +150,15 @@ fn summed_area(plane: &Plane) -> Vec<f64> {
     table
 }
 
-/// The median of nine values (reorders them).
-pub fn median9(v: &mut [f32; 9]) -> f32 {
-    v.sort_unstable_by(f32::total_cmp);
-    v[4]
+fn sort3(a: f32, b: f32, c: f32) -> [f32; 3] {
+    let (lo, hi) = (a.min(b), a.max(b));
+    [lo.min(c), hi.min(c).max(lo), hi.max(c)]
+}
+
+/// `x.round()` for |x| < 2^31, without a libm call (half away from zero, as `round`).
+#[inline(always)]
+pub fn fast_round(x: f32) -> f32 {
+    (x + 0.5f32.copysign(x)) as i32 as f32
 }
 
 /// The median of a slice (reorders it); 0 for an empty slice.
@@ -198,6 +214,36 @@ mod tests {
         let mut p = Plane::new(5, 5);
         p.data[12] = 100.0;
         assert_eq!(p.median3().data[12], 0.0);
+    }
+
+    #[test]
+    fn median3_agrees_with_sorting_each_window() {
+        let mut seed = 11u32;
+        let mut p = Plane::new(9, 7);
+        for v in p.data.iter_mut() {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            *v = (seed >> 25) as f32;
+        }
+        let m = p.median3();
+        for y in 0..7isize {
+            for x in 0..9isize {
+                let mut n: Vec<f32> = (-1..=1)
+                    .flat_map(|dy| (-1..=1).map(move |dx| (dx, dy)))
+                    .map(|(dx, dy)| p.clamped(x + dx, y + dy))
+                    .collect();
+                n.sort_by(f32::total_cmp);
+                assert_eq!(m.at(x as usize, y as usize), n[4]);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_round_rounds_half_away_from_zero() {
+        for x in [
+            -2.5f32, -1.5, -0.5, -0.49, 0.0, 0.49, 0.5, 1.5, 2.5, 123.7, -123.7,
+        ] {
+            assert_eq!(fast_round(x), x.round(), "{x}");
+        }
     }
 
     #[test]

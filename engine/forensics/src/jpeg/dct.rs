@@ -24,14 +24,25 @@ pub fn dct8x8(samples: &[f32; 64]) -> [f32; 64] {
     let b = basis();
     let mut rows = [0f32; 64];
     for y in 0..8 {
+        let s: &[f32; 8] = samples[y * 8..y * 8 + 8].try_into().unwrap_or(&[0.0; 8]);
         for u in 0..8 {
-            rows[y * 8 + u] = (0..8).map(|x| b[u * 8 + x] * samples[y * 8 + x]).sum();
+            let k: &[f32; 8] = b[u * 8..u * 8 + 8].try_into().unwrap_or(&[0.0; 8]);
+            let mut acc = 0f32;
+            for x in 0..8 {
+                acc += k[x] * s[x];
+            }
+            rows[y * 8 + u] = acc;
         }
     }
     let mut out = [0f32; 64];
     for v in 0..8 {
+        let k: &[f32; 8] = b[v * 8..v * 8 + 8].try_into().unwrap_or(&[0.0; 8]);
         for u in 0..8 {
-            out[v * 8 + u] = (0..8).map(|y| b[v * 8 + y] * rows[y * 8 + u]).sum();
+            let mut acc = 0f32;
+            for y in 0..8 {
+                acc += k[y] * rows[y * 8 + u];
+            }
+            out[v * 8 + u] = acc;
         }
     }
     out
@@ -52,8 +63,16 @@ pub fn block_dct(luma: &Plane, ox: usize, oy: usize) -> BlockDct {
         .into_par_iter()
         .map(|i| {
             let (x0, y0) = (ox + (i % blocks_x) * 8, oy + (i / blocks_x) * 8);
-            let samples: [f32; 64] =
-                std::array::from_fn(|k| luma.at(x0 + k % 8, y0 + k / 8) - 128.0);
+            let mut samples = [0f32; 64];
+            for r in 0..8 {
+                let start = (y0 + r) * luma.width + x0;
+                for (s, &v) in samples[r * 8..r * 8 + 8]
+                    .iter_mut()
+                    .zip(&luma.data[start..start + 8])
+                {
+                    *s = v - 128.0;
+                }
+            }
             dct8x8(&samples)
         })
         .collect();

@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use super::dct::BlockDct;
 use super::tables::{STD_LUMINANCE, ZIGZAG, scaled};
+use crate::plane::fast_round;
 
 /// Zig-zag positions used (the DC and the 14 lowest AC frequencies, where steps are small
 /// enough to leave many non-zero coefficients).
 const POSITIONS: usize = 15;
 /// Blocks sampled at most for the global curve (evenly strided).
-const MAX_BLOCKS: usize = 40_000;
+const MAX_BLOCKS: usize = 20_000;
 /// Fewest coefficients a candidate quality needs to be scored.
 const MIN_COUNT: usize = 400;
 /// A best fit below this (in steps; random is 0.25) counts as double compression.
@@ -58,21 +59,28 @@ fn usable(
     })
 }
 
-/// Sum of |distance to lattice| (in steps) and count, over one block.
-fn block_fit(c: &[f32; 64], s: &[f32; POSITIONS], use_k: &[bool; POSITIONS]) -> (f32, u32) {
+/// Sum of |distance to lattice| (in steps) and count, over one block's used positions
+/// (`c` in zig-zag order, `inv` the reciprocal steps).
+fn block_fit(
+    c: &[f32; POSITIONS],
+    inv: &[f32; POSITIONS],
+    use_k: &[bool; POSITIONS],
+) -> (f32, u32) {
     let mut sum = 0f32;
     let mut n = 0u32;
     for k in 0..POSITIONS {
-        if !use_k[k] {
-            continue;
-        }
-        let r = c[ZIGZAG[k]] / s[k];
-        if r.abs() >= 0.5 {
-            sum += (r - r.round()).abs();
+        let r = c[k] * inv[k];
+        if use_k[k] && r.abs() >= 0.5 {
+            sum += (r - fast_round(r)).abs();
             n += 1;
         }
     }
     (sum, n)
+}
+
+/// The used positions of a block, in zig-zag order.
+fn low_frequencies(c: &[f32; 64]) -> [f32; POSITIONS] {
+    std::array::from_fn(|k| c[ZIGZAG[k]])
 }
 
 /// The primary quality among `lowest..final` (or ..=99 when the final tables are unknown).
@@ -86,6 +94,12 @@ pub fn estimate(dct: &BlockDct, final_luminance: Option<&[u16]>, lowest: u8) -> 
     });
     let highest = final_quality.map_or(99, |q| q.saturating_sub(1));
     let stride = (dct.coefficients.len() / MAX_BLOCKS).max(1);
+    let sampled: Vec<[f32; POSITIONS]> = dct
+        .coefficients
+        .iter()
+        .step_by(stride)
+        .map(low_frequencies)
+        .collect();
     let curve: Vec<(u8, f32)> = (lowest..=highest)
         .into_par_iter()
         .filter_map(|q| {
@@ -94,11 +108,10 @@ pub fn estimate(dct: &BlockDct, final_luminance: Option<&[u16]>, lowest: u8) -> 
             if final_steps.is_some_and(|f| f == s) {
                 return None;
             }
-            let (sum, n) = dct
-                .coefficients
+            let inv = s.map(|v| 1.0 / v);
+            let (sum, n) = sampled
                 .iter()
-                .step_by(stride)
-                .map(|c| block_fit(c, &s, &use_k))
+                .map(|c| block_fit(c, &inv, &use_k))
                 .fold((0f64, 0usize), |(a, m), (b, k)| {
                     (a + f64::from(b), m + k as usize)
                 });
@@ -138,10 +151,11 @@ pub fn block_map(dct: &BlockDct, primary: u8, final_luminance: Option<&[u16]>) -
         .filter(|t| t.len() == 64)
         .map(|t| std::array::from_fn(|k| f32::from(t[ZIGZAG[k]])));
     let use_k = usable(&s, final_steps.as_ref());
+    let inv = s.map(|v| 1.0 / v);
     let fits: Vec<(f32, u32)> = dct
         .coefficients
         .par_iter()
-        .map(|c| block_fit(c, &s, &use_k))
+        .map(|c| block_fit(&low_frequencies(c), &inv, &use_k))
         .collect();
     let (bx, by) = (dct.blocks_x, dct.blocks_y);
     (0..bx * by)

@@ -9,6 +9,7 @@ pub mod double;
 pub mod grid;
 pub mod tables;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::plane::{Plane, blocks_to_pixels};
@@ -197,15 +198,17 @@ pub fn run(evidence: &Evidence, params: &JpegParams) -> Result<Outcome, Forensic
     if let Some(q1) = primary.quality {
         let fit = double::block_map(&dct, q1, final_luminance);
         let mut full = vec![0.5f32; wu * hu];
-        for y in 0..hu {
-            let by = y.saturating_sub(origin.1) / 8;
-            for x in 0..wu {
-                let bx = x.saturating_sub(origin.0) / 8;
-                if bx < dct.blocks_x && by < dct.blocks_y {
-                    full[y * wu + x] = fit[by * dct.blocks_x + bx];
+        full.par_chunks_mut(wu.max(1))
+            .enumerate()
+            .for_each(|(y, row)| {
+                let by = y.saturating_sub(origin.1) / 8;
+                for (x, v) in row.iter_mut().enumerate() {
+                    let bx = x.saturating_sub(origin.0) / 8;
+                    if bx < dct.blocks_x && by < dct.blocks_y {
+                        *v = fit[by * dct.blocks_x + bx];
+                    }
                 }
-            }
-        }
+            });
         maps.push(Map::from_quantities(
             "double-compression",
             w,
