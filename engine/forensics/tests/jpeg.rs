@@ -99,6 +99,12 @@ fn an_aligned_grid_and_a_shifted_one_are_told_apart() {
         (5, 3)
     );
     assert_eq!(lossless.grid.aligned, None);
+    assert!(!lossless.is_jpeg && lossless.quality.is_none() && lossless.tables.is_empty());
+    assert!(
+        lossless.notes.iter().any(|n| n.starts_with("not a JPEG")),
+        "{:?}",
+        lossless.notes
+    );
     // The blocking map at (5, 3) is high where the grid is.
     assert!(map(&maps, "blocking").summary().mean > 0.1);
 }

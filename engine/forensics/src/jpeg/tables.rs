@@ -116,6 +116,9 @@ pub struct QualityEstimate {
 
 /// The closest IJG quality for the luminance (and, if present, chrominance) tables.
 pub fn estimate_quality(tables: &[QuantTable]) -> Option<QualityEstimate> {
+    if tables.is_empty() {
+        return None;
+    }
     let distance = |quality: u8| -> u32 {
         tables
             .iter()
@@ -178,5 +181,6 @@ mod tests {
     fn not_a_jpeg_has_no_tables() {
         assert!(quantisation_tables(b"\x89PNG\r\n\x1a\n....").is_none());
         assert!(quantisation_tables(&[0xFF, 0xD8, 0xFF]).is_none());
+        assert!(estimate_quality(&[]).is_none());
     }
 }
