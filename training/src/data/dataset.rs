@@ -1,7 +1,7 @@
 //! Labelled image sets on disk: the forge layout (`real/`, `partial/` + `masks/`, `full/`,
-//! optionally `manifest.csv`) and Dolos-style folders (`real/`, `fake/<generator>/images`,
-//! `fake/<generator>/masks`). Only image-level labels are needed for training; masks are
-//! kept for evaluation.
+//! optionally `manifest.csv`, v1 or v2 columns) and Dolos-style folders (`real/`,
+//! `fake/<generator>/images`, `fake/<generator>/masks`). Only image-level labels are needed
+//! for training; masks, families and processing are kept for evaluation.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use forgelens_engine::Label;
 use serde::{Deserialize, Serialize};
 
 use super::dolos;
+use crate::forge::Family;
 
 pub const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif"];
 
@@ -48,6 +49,56 @@ impl fmt::Display for Split {
     }
 }
 
+/// What an image is of its photograph: a crop, or the whole photograph (downscaled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleKind {
+    Crop,
+    Whole,
+}
+
+impl FromStr for SampleKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "crop" | "" => Ok(SampleKind::Crop),
+            "whole" => Ok(SampleKind::Whole),
+            other => Err(format!("unknown sample `{other}` (expected crop or whole)")),
+        }
+    }
+}
+
+impl fmt::Display for SampleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SampleKind::Crop => "crop",
+            SampleKind::Whole => "whole",
+        })
+    }
+}
+
+/// The family of a sample whose data names none (manifests before forge v2, plain
+/// folders): real, full regeneration for full fakes, neural regeneration for RDN partial
+/// fakes, inpainting for diffusion / PatchMatch, else `unknown`.
+pub fn derive_family(label: Label, generator: &str) -> String {
+    let family = match label {
+        Label::Real => Family::Real.name(),
+        Label::Full => Family::FullRegeneration.name(),
+        Label::Partial if generator.starts_with("rdn") => Family::NeuralRegeneration.name(),
+        Label::Partial if matches!(generator, "diffusion" | "patchmatch") => {
+            Family::Inpainting.name()
+        }
+        Label::Partial => UNKNOWN_FAMILY,
+    };
+    family.to_string()
+}
+
+/// The family of fakes whose family cannot be told from the data.
+pub const UNKNOWN_FAMILY: &str = "unknown";
+
+/// The `processing` of an image nothing was done to after the manipulation.
+pub const NO_PROCESSING: &str = "none";
+
 /// A ground-truth mask file and its polarity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MaskRef {
@@ -66,6 +117,12 @@ pub struct Sample {
     /// The photograph the image came from, so splits never share a source.
     pub source: String,
     pub split: Split,
+    /// The manipulation family (`forge::Family` names, or `unknown`); `real` for real images.
+    pub family: String,
+    /// The processing chain applied after the manipulation (`jpeg:87+resize:0.75`), `none`.
+    pub processing: String,
+    /// A crop, or the whole photograph.
+    pub sample: SampleKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,17 +274,21 @@ fn read_folders(root: &Path) -> Result<Dataset, DataError> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            let generator = if label == Label::Real {
+                String::new()
+            } else {
+                "unknown".to_string()
+            };
             samples.push(Sample {
-                generator: if label == Label::Real {
-                    String::new()
-                } else {
-                    "unknown".into()
-                },
+                family: derive_family(label, &generator),
+                generator,
                 path,
                 label,
                 mask,
                 source,
                 split: Split::Unassigned,
+                processing: NO_PROCESSING.to_string(),
+                sample: SampleKind::Crop,
             });
         }
     }
@@ -268,6 +329,9 @@ fn read_manifest(root: &Path) -> Result<Dataset, DataError> {
         column("source"),
         column("split"),
     );
+    // Forge v2 columns; manifests before it lack them (families are then derived).
+    let (family_col, processing_col, sample_col) =
+        (column("family"), column("processing"), column("sample"));
     let mut samples = Vec::new();
     let mut skipped = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -312,6 +376,17 @@ fn read_manifest(root: &Path) -> Result<Dataset, DataError> {
                 .unwrap_or_default(),
             s => s.to_string(),
         };
+        let family = match field(family_col) {
+            "" => derive_family(label, &generator),
+            f => manifest_family(f, label).map_err(|m| manifest_err(line, m))?,
+        };
+        let processing = match field(processing_col) {
+            "" => NO_PROCESSING.to_string(),
+            p => p.to_string(),
+        };
+        let sample = field(sample_col)
+            .parse::<SampleKind>()
+            .map_err(|e| manifest_err(line, e))?;
         samples.push(Sample {
             path: image,
             label,
@@ -319,6 +394,9 @@ fn read_manifest(root: &Path) -> Result<Dataset, DataError> {
             generator,
             source,
             split,
+            family,
+            processing,
+            sample,
         });
     }
     Ok(Dataset {
@@ -327,4 +405,20 @@ fn read_manifest(root: &Path) -> Result<Dataset, DataError> {
         samples,
         skipped,
     })
+}
+
+/// A manifest's `family`: a known family of the row's label, or `unknown`.
+fn manifest_family(text: &str, label: Label) -> Result<String, String> {
+    if text == UNKNOWN_FAMILY {
+        return Ok(text.to_string());
+    }
+    let family = text.parse::<Family>().map_err(|e| e.to_string())?;
+    if family.label() != label {
+        return Err(format!(
+            "family `{family}` makes {} images, but the label is {}",
+            family.label().name(),
+            label.name()
+        ));
+    }
+    Ok(family.name().to_string())
 }

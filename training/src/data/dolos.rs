@@ -8,8 +8,10 @@ use std::path::Path;
 use forgelens_engine::Label;
 
 use super::dataset::{
-    DataError, Dataset, Layout, MaskRef, Sample, Split, find_by_stem, images_in, io,
+    DataError, Dataset, Layout, MaskRef, NO_PROCESSING, Sample, SampleKind, Split, UNKNOWN_FAMILY,
+    find_by_stem, images_in, io,
 };
+use crate::forge::Family;
 
 const SPLITS: [&str; 4] = ["train", "valid", "val", "test"];
 
@@ -62,6 +64,9 @@ pub fn read(root: &Path) -> Result<Dataset, DataError> {
                     mask: None,
                     generator: String::new(),
                     split,
+                    family: Family::Real.name().to_string(),
+                    processing: NO_PROCESSING.to_string(),
+                    sample: SampleKind::Crop,
                 });
             }
         }
@@ -101,6 +106,13 @@ pub fn read(root: &Path) -> Result<Dataset, DataError> {
                     mask,
                     generator: generator.clone(),
                     split,
+                    // Dolos's partial fakes are diffusion inpaintings.
+                    family: match label {
+                        Label::Partial => Family::Inpainting.name().to_string(),
+                        _ => UNKNOWN_FAMILY.to_string(),
+                    },
+                    processing: NO_PROCESSING.to_string(),
+                    sample: SampleKind::Crop,
                 });
             }
         }
