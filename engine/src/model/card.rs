@@ -20,6 +20,18 @@ pub struct ModelCard {
     /// Generators whose fakes the model was trained on (in-domain for evaluation).
     #[serde(default)]
     pub training_generators: Vec<String>,
+    /// Families whose fakes the model was trained on (in-domain for evaluation; empty in
+    /// cards from before families, where the generators decide).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training_families: Vec<String>,
+    /// The photographs (`source` values) of the images training fitted on, and of those
+    /// it validated on (chose epochs by): evaluation refuses to score the first anywhere
+    /// and the second outside the val split. Empty in older cards (then unknown); left out
+    /// of the JSON when empty, so untrained cards read as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training_sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validation_sources: Vec<String>,
     /// Measured test metrics, as `forgelens eval --json` prints them.
     #[serde(default)]
     pub metrics: Option<serde_json::Value>,
@@ -41,6 +53,9 @@ impl ModelCard {
             training_data: None,
             training_time: None,
             training_generators: Vec::new(),
+            training_families: Vec::new(),
+            training_sources: Vec::new(),
+            validation_sources: Vec::new(),
             metrics: None,
             limitations: vec![
                 "Untrained: probabilities and maps are not evidence of anything.".to_string(),
@@ -62,6 +77,12 @@ impl ModelCard {
         if let Some(data) = &self.training_data {
             s += &format!("  training data: {data}\n");
         }
+        if !self.training_families.is_empty() {
+            s += &format!(
+                "  training families: {}\n",
+                self.training_families.join(", ")
+            );
+        }
         if let Some(time) = &self.training_time {
             s += &format!("  training time: {time}\n");
         }
@@ -70,5 +91,25 @@ impl ModelCard {
         }
         s += &format!("  licence: {}\n", self.licence);
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_from_before_families_and_sources_loads_and_untrained_cards_read_as_before() {
+        let card = ModelCard::untrained("tiny", "mobilenet-v2", "bundled");
+        let json = serde_json::to_value(&card).expect("serialises");
+        for newer in [
+            "training_families",
+            "training_sources",
+            "validation_sources",
+        ] {
+            assert!(json.get(newer).is_none(), "{newer} written while empty");
+        }
+        let loaded: ModelCard = serde_json::from_value(json).expect("an older card");
+        assert_eq!(loaded, card);
     }
 }

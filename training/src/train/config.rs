@@ -1,12 +1,15 @@
 //! `TrainingConfig`: everything a run needs besides its data, saved as `training.json` in
 //! the run directory so a run can be resumed and reproduced. Defaults are the paper's
 //! (AdamW, lr 5e-5, weight decay 5e-4, eps 1e-8, margin M = 4); the presets size epochs for
-//! the model preset they train.
+//! the model preset they train. Generator and family filters narrow what a run trains on.
 
 use std::path::PathBuf;
 
 use burn::config::Config;
+use forgelens_engine::Label;
 use forgelens_engine::model::{ModelConfig, Preset};
+
+use crate::data::Sample;
 
 #[derive(Config, Debug, PartialEq)]
 pub struct OptimizerConfig {
@@ -69,6 +72,12 @@ pub struct TrainingConfig {
     /// Train only on fakes from these generators (empty = all); real images always count.
     #[config(default = "Vec::new()")]
     pub train_generators: Vec<String>,
+    /// Train only on fakes of these families (`forge::Family` names; `None` or empty =
+    /// all), in every stage, train and val alike; real images always count.
+    /// Leave-one-family-out holds one family out this way. An `Option` so that a
+    /// training.json from before it loads (Burn's `Config` reads defaults for options only).
+    #[config(default = "None")]
+    pub families: Option<Vec<String>>,
     /// When the data has no val split, this share of sources (by hash) becomes val.
     #[config(default = 0.15)]
     pub val_fraction: f32,
@@ -115,6 +124,17 @@ impl TrainingConfig {
         }
     }
 
+    /// The families training is limited to (empty = all).
+    pub fn family_filter(&self) -> &[String] {
+        self.families.as_deref().unwrap_or_default()
+    }
+
+    /// Whether training sees `sample` under the family filter.
+    pub fn trains_on_family(&self, sample: &Sample) -> bool {
+        let families = self.family_filter();
+        sample.label == Label::Real || families.is_empty() || families.contains(&sample.family)
+    }
+
     /// The seed the fusion net starts from (see `localisation_seed`).
     pub fn fusion_init_seed(&self) -> u64 {
         self.localisation_seed
@@ -147,10 +167,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_training_json_from_before_localisation_seed_and_affinity_still_loads() {
+    fn a_training_json_from_before_localisation_seed_affinity_and_families_still_loads() {
         let config = TrainingConfig::for_preset(Preset::Tiny);
         let mut json: serde_json::Value = serde_json::to_value(&config).expect("serialises");
-        for newer in ["localisation_seed", "affinity"] {
+        for newer in ["localisation_seed", "affinity", "families"] {
             json.as_object_mut()
                 .expect("an object")
                 .remove(newer)

@@ -209,7 +209,16 @@ pub fn train(
             path.display()
         )));
     }
-    let (train_samples, val_samples) = data::split_samples(&dataset, &config);
+    let (mut train_samples, mut val_samples) = data::split_samples(&dataset, &config);
+    train_samples.retain(|s| config.trains_on_family(s));
+    val_samples.retain(|s| config.trains_on_family(s));
+    for family in config.family_filter() {
+        if !dataset.samples.iter().any(|s| &s.family == family) {
+            events.emit(TrainEvent::Warning(format!(
+                "no image of family `{family}` in the data"
+            )));
+        }
+    }
 
     // E runs once per image, on the plain device; its features are cached.
     let plain = options.device.clone().without_autodiff();
@@ -692,10 +701,16 @@ fn trained_card(run: &Run<'_>, provenance: &str, dataset: &Dataset, seconds: f64
         config.model.name,
         config.rounds.max(1)
     );
-    let generators = if config.train_generators.is_empty() {
-        "all generators".to_string()
-    } else {
-        config.train_generators.join(", ")
+    let families = config.family_filter();
+    let generators = match (config.train_generators.is_empty(), families.is_empty()) {
+        (true, true) => "all generators".to_string(),
+        (false, true) => config.train_generators.join(", "),
+        (true, false) => format!("the families {}", families.join(", ")),
+        (false, false) => format!(
+            "{} in the families {}",
+            config.train_generators.join(", "),
+            families.join(", ")
+        ),
     };
     let [r, p, f] = run.train.counts();
     card.training_data = Some(format!(
@@ -717,6 +732,25 @@ fn trained_card(run: &Run<'_>, provenance: &str, dataset: &Dataset, seconds: f64
     seen.sort();
     seen.dedup();
     card.training_generators = seen;
+    let sorted = |items: Vec<String>| -> Vec<String> {
+        let mut items = items;
+        items.sort();
+        items.dedup();
+        items
+    };
+    card.training_families = sorted(
+        run.train
+            .features
+            .kept
+            .iter()
+            .map(|&i| &run.train.samples[i])
+            .filter(|s| s.label != Label::Real)
+            .map(|s| s.family.clone())
+            .collect(),
+    );
+    // Every listed image's photograph, read or not: eval refuses to score them.
+    card.training_sources = sorted(run.train.samples.iter().map(|s| s.source.clone()).collect());
+    card.validation_sources = sorted(run.val.samples.iter().map(|s| s.source.clone()).collect());
     card.training_time = Some(format!("{:.1} min", seconds / 60.0));
     card.limitations = vec![
         format!("Trained only on fakes from {generators}; other generators are out of domain."),
