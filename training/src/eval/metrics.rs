@@ -1,5 +1,6 @@
 //! Detection and localisation metrics: confusion matrix, per-class precision / recall /
-//! F1, macro-F1, and pixel F1 / IoU of a map against a ground-truth mask.
+//! F1, macro-F1, the false-positive rate on real images, expected calibration error, and
+//! pixel F1 / IoU of a map against a ground-truth mask.
 
 use serde::{Deserialize, Serialize};
 
@@ -109,6 +110,57 @@ pub fn pixel_scores(map: &[f32], truth: &[bool], threshold: f32) -> (f32, f32) {
     (f1(tp, fp, fn_), iou)
 }
 
+/// Real images given another class: `(images, false positives, rate)` from the classes
+/// predicted for real images (0 = real); `None` without real images.
+pub fn false_positive_rate(
+    predicted_for_real: impl IntoIterator<Item = usize>,
+) -> Option<(usize, usize, f32)> {
+    let (mut images, mut wrong) = (0, 0);
+    for p in predicted_for_real {
+        images += 1;
+        wrong += usize::from(p != 0);
+    }
+    (images > 0).then(|| (images, wrong, wrong as f32 / images as f32))
+}
+
+/// One bin of a reliability diagram: images, mean confidence, accuracy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    pub images: usize,
+    pub mean_confidence: f32,
+    pub accuracy: f32,
+}
+
+/// Expected calibration error of `(confidence, correct)` pairs over `bins` equal bins of
+/// [0, 1] (confidence 1 falls in the last): the bins' `|accuracy - mean confidence|`
+/// weighted by their share of the images; and the bins themselves.
+pub fn calibration(items: &[(f32, bool)], bins: usize) -> (f32, Vec<Bin>) {
+    let bins = bins.max(1);
+    let mut sums = vec![(0usize, 0.0f32, 0usize); bins];
+    for &(confidence, correct) in items {
+        let b = ((confidence.clamp(0.0, 1.0) * bins as f32) as usize).min(bins - 1);
+        sums[b].0 += 1;
+        sums[b].1 += confidence;
+        sums[b].2 += usize::from(correct);
+    }
+    let n = items.len().max(1) as f32;
+    let mut ece = 0.0;
+    let bins = sums
+        .into_iter()
+        .map(|(images, confidence, right)| {
+            let d = images.max(1) as f32;
+            let bin = Bin {
+                images,
+                mean_confidence: confidence / d,
+                accuracy: right as f32 / d,
+            };
+            ece += images as f32 / n * (bin.accuracy - bin.mean_confidence).abs();
+            bin
+        })
+        .collect();
+    (ece, bins)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +202,33 @@ mod tests {
         assert!((f - 0.8).abs() < 1e-6 && (iou - 2.0 / 3.0).abs() < 1e-6);
         // Nothing predicted, nothing true: perfect.
         assert_eq!(pixel_scores(&[0.0], &[false], 0.5), (1.0, 1.0));
+    }
+
+    #[test]
+    fn false_positive_rate_counts_reals_called_fake() {
+        // Four reals: real, partial, real, full -> 2 of 4.
+        assert_eq!(false_positive_rate([0, 1, 0, 2]), Some((4, 2, 0.5)));
+        assert_eq!(false_positive_rate(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn calibration_matches_hand_computation() {
+        // Two bins. [0, 0.5): (0.2 wrong), (0.4 right) -> conf 0.3, acc 0.5, gap 0.2.
+        // [0.5, 1]: (0.9 right), (1.0 right), (0.8 wrong) -> conf 0.9, acc 2/3, gap 0.2333.
+        let items = [
+            (0.2, false),
+            (0.4, true),
+            (0.9, true),
+            (1.0, true),
+            (0.8, false),
+        ];
+        let (ece, bins) = calibration(&items, 2);
+        assert_eq!((bins[0].images, bins[1].images), (2, 3));
+        assert!((bins[0].mean_confidence - 0.3).abs() < 1e-6);
+        assert!((bins[1].accuracy - 2.0 / 3.0).abs() < 1e-6);
+        let expected = 2.0 / 5.0 * 0.2 + 3.0 / 5.0 * (0.9 - 2.0 / 3.0);
+        assert!((ece - expected).abs() < 1e-6, "{ece} vs {expected}");
+        // Perfectly calibrated: every 1.0-confident verdict right.
+        assert_eq!(calibration(&[(1.0, true), (1.0, true)], 10).0, 0.0);
     }
 }
