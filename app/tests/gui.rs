@@ -238,26 +238,33 @@ fn batch_lists_every_image_with_errors_as_rows() {
 /// A forged set (64 px crops of the two sample photos) in the plain folder layout.
 fn forged_dataset(dir: &Path) -> PathBuf {
     use forgelens_engine::progress::{CancelToken, no_progress};
-    use forgelens_training::forge::{ForgeConfig, RdnPreset, forge};
+    use forgelens_training::forge::{Family, ForgeConfig, LaunderingConfig, forge};
     let photos = dir.join("photos");
     std::fs::create_dir_all(&photos).expect("dir");
     for name in ["chelsea.png", "coffee.png"] {
         std::fs::copy(repo("assets/samples").join(name), photos.join(name)).expect("copy");
     }
     let device = Device::flex();
-    let rdn = RdnPreset::SlimX4.load_shipped(&device).expect("generator");
     let data = dir.join("data");
     let config = ForgeConfig {
         crop_size: 64,
         crops_per_photo: 12,
         seed: 2,
+        // The v1 forge: PNG crops, RDN slim x4 and inpainting, so the runs stay small.
+        whole_share: 0.0,
+        families: vec![
+            Family::NeuralRegeneration,
+            Family::Inpainting,
+            Family::FullRegeneration,
+        ],
+        generators: vec!["rdn-slim-x4".into()],
+        laundering: LaunderingConfig::disabled(),
         ..ForgeConfig::default()
     };
     forge(
         &photos,
         &data,
         &config,
-        &rdn,
         &device,
         &no_progress(),
         &CancelToken::new(),

@@ -1,5 +1,8 @@
-//! `forgelens eval`: a model on a dataset; tables on stderr or one JSON object on stdout.
-//! `--write-card` stores the report in the model card as its measured test metrics.
+//! `forgelens eval`: a model on one split of a dataset; tables on stderr or one JSON object
+//! on stdout. Images training used are refused; `--write-card` stores test results only;
+//! `--thresholds-from` applies thresholds chosen on val; `--perturb` adds robustness rows.
+
+mod tables;
 
 use std::process::ExitCode;
 
@@ -9,24 +12,55 @@ use forgelens_engine::model::directory::CARD_FILE;
 use forgelens_engine::progress::CancelToken;
 use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
 use forgelens_training::data::{Dataset, Split};
-use forgelens_training::eval::evaluate::{ImageScores, PixelScores};
-use forgelens_training::eval::{EvalOptions, EvalReport, evaluate};
+use forgelens_training::eval::{
+    EvalOptions, EvalReport, Protocol, evaluate_protocol, resolve_split,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub use self::tables::tables;
 use crate::cli::EvalArgs;
 use crate::model_location::resolve_model_dir;
 
+/// An `eval --json` report of the val split, to take thresholds from.
+fn read_val_report(path: &std::path::Path) -> Result<EvalReport> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let report: EvalReport = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a report of this version's `forgelens eval --json`",
+            path.display()
+        )
+    })?;
+    if report.split != Split::Val {
+        bail!(
+            "{}: thresholds are chosen on val, and this report scored split `{}`",
+            path.display(),
+            report.split
+        );
+    }
+    Ok(report)
+}
+
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let model_dir = resolve_model_dir(args.model.clone())?;
+    let dataset = Dataset::open(&args.data)?;
+    if args.write_card {
+        let (split, _) = resolve_split(&dataset, args.split);
+        if split != Split::Test {
+            bail!(
+                "--write-card stores test results only, and this would score split `{split}`: \
+                 choose on val, then write the card from --split test"
+            );
+        }
+    }
+    let val_report = args
+        .thresholds_from
+        .as_deref()
+        .map(read_val_report)
+        .transpose()?;
     let device = select_device(args.device.device)?;
     let analyzer = Analyzer::from_dir(&model_dir, device, AnalyzerOptions::default())
         .with_context(|| format!("loading the model from {}", model_dir.display()))?;
-    let dataset = Dataset::open(&args.data)?;
-    let split = match args.split.as_deref() {
-        None => None,
-        Some("all") => Some(Split::Unassigned),
-        Some(s) => Some(s.parse::<Split>().map_err(anyhow::Error::msg)?),
-    };
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} images (eta {eta})")
             .expect("a valid template"),
@@ -36,13 +70,18 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         bar.set_position(done as u64);
     };
     let options = EvalOptions {
-        split,
+        split: args.split,
         in_domain: args.in_domain.clone(),
     };
-    let report = evaluate(
+    let protocol = Protocol {
+        families: args.families.iter().map(|f| f.name().to_string()).collect(),
+        perturbations: args.perturb.clone(),
+    };
+    let mut report = evaluate_protocol(
         &analyzer,
         &dataset,
         &options,
+        &protocol,
         &progress,
         &CancelToken::new(),
     )?;
@@ -53,6 +92,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             report.skipped.len()
         );
     }
+    if let Some(val) = &val_report {
+        report
+            .apply_val_thresholds(val)
+            .context("applying the val thresholds")?;
+    }
     if args.write_card {
         let mut card = analyzer.model().card.clone();
         card.metrics = Some(serde_json::to_value(&report)?);
@@ -61,104 +105,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if args.json {
+        if let Some(note) = &report.scope.note {
+            eprintln!("note: {note}");
+        }
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         eprint!("{}", tables(&report));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn image_row(name: &str, s: &ImageScores) -> String {
-    let f1 = |k: &str| s.per_class.get(k).map_or(0.0, |c| c.f1);
-    format!(
-        "{name:<26} {:>6} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}\n",
-        s.images,
-        s.accuracy,
-        s.macro_f1,
-        f1("real"),
-        f1("partial"),
-        f1("full")
-    )
-}
-
-fn pixel_rows(name: &str, p: &PixelScores) -> String {
-    let mut out = format!(
-        "{:<26} {:>6} {:>8.3}   (every pixel marked manipulated)\n",
-        format!("{name} / baseline"),
-        p.cam.images,
-        p.baseline_f1_all_pixels
-    );
-    for (map, m) in [
-        ("cam", &p.cam),
-        ("attention", &p.attention),
-        ("fused", &p.fused),
-    ] {
-        out += &format!(
-            "{:<26} {:>6} {:>8.3} {:>8.3} {:>8.3} {:>6.2}\n",
-            format!("{name} / {map}"),
-            m.images,
-            m.f1_at_0_5,
-            m.iou_at_0_5,
-            m.best_f1,
-            m.best_threshold
-        );
-    }
-    out
-}
-
-/// The report as terminal tables.
-pub fn tables(r: &EvalReport) -> String {
-    let mut out = format!(
-        "model {} on {} (split {})\n\nimage level                images accuracy macro-F1  F1 real  F1 part  F1 full\n",
-        r.model_id,
-        r.data.display(),
-        r.split
-    );
-    out += &image_row("all", &r.image);
-    if let Some(d) = &r.in_domain {
-        out += &image_row(&format!("in-domain ({})", d.generators.join(",")), &d.image);
-    }
-    if let Some(d) = &r.cross_domain {
-        out += &image_row(
-            &format!("cross-domain ({})", d.generators.join(",")),
-            &d.image,
-        );
-    }
-    if let Some(f) = &r.fusion_net {
-        out += "\nthe fusion net's own classification (not the verdict)\n";
-        out += &image_row("all", &f.image);
-        if let Some(s) = &f.in_domain {
-            out += &image_row("in-domain", s);
-        }
-        if let Some(s) = &f.cross_domain {
-            out += &image_row("cross-domain", s);
-        }
-    }
-    out += "\nper generator (real + its fakes)  fakes  recall macro-F1  in-domain\n";
-    for (g, s) in &r.per_generator {
-        out += &format!(
-            "{:<32} {:>6} {:>7.3} {:>8.3}  {}\n",
-            g,
-            s.fakes,
-            s.recall,
-            s.image.macro_f1,
-            if s.in_domain { "yes" } else { "no" }
-        );
-    }
-    out += "\npixel level (partial fakes)  images  F1@0.5  IoU@0.5  best F1  at t\n";
-    if let Some(p) = &r.pixel {
-        out += &pixel_rows("in-domain", p);
-    }
-    if let Some(p) = r.cross_domain.as_ref().and_then(|d| d.pixel.as_ref()) {
-        out += &pixel_rows("cross-domain", p);
-    }
-    if !r.skipped.is_empty() || r.partial_without_mask > 0 {
-        out += &format!(
-            "\n{} skipped, {} partial fakes without a mask\n",
-            r.skipped.len(),
-            r.partial_without_mask
-        );
-    }
-    out += &format!("\n{:.1} s\n", r.seconds);
-    out
 }

@@ -1,29 +1,39 @@
 //! `forgelens forge`: photographs in, a labelled dataset out, with a progress bar and a
-//! summary of what was made and what was skipped.
+//! summary of what was made (per family, split, sample kind and processing) and skipped.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use forgelens_engine::device::DeviceChoice;
 use forgelens_engine::progress::{CancelToken, Progress};
 use forgelens_engine::select_device;
-use forgelens_training::forge::{ForgeConfig, RdnPreset, forge};
+use forgelens_training::forge::{ForgeConfig, LaunderingConfig, ManifestRow, forge};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::ForgeArgs;
 
 pub fn run(args: ForgeArgs) -> Result<ExitCode> {
     let device = select_device(DeviceChoice::Cpu)?;
-    let preset = RdnPreset::SlimX4;
-    let weights = preset.shipped_path();
-    let model = preset
-        .load_shipped(&device.device)
-        .with_context(|| format!("loading the generator {}", weights.display()))?;
+    let laundering = LaunderingConfig {
+        enabled: !args.no_laundering,
+        resize: args.p_resize,
+        blur: args.p_blur,
+        noise: args.p_noise,
+        jpeg: args.p_jpeg,
+        double_jpeg: args.p_double_jpeg,
+        webp: args.p_webp,
+        ..LaunderingConfig::default()
+    };
     let config = ForgeConfig {
         crop_size: args.crop,
         crops_per_photo: args.crops_per_photo,
+        whole_share: args.whole_share,
         seed: args.seed,
-        partial_generators: args.partial_generators.clone(),
+        families: args.families.clone(),
+        generators: args.generators.clone(),
+        laundering,
+        threads: args.threads as usize,
         ..ForgeConfig::default()
     };
     let bar = ProgressBar::new(0).with_style(
@@ -34,15 +44,19 @@ pub fn run(args: ForgeArgs) -> Result<ExitCode> {
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
     };
+    let cancel = CancelToken::new();
+    let on_interrupt = cancel.clone();
+    // A second Ctrl-C falls through to the default handler; an error here only means one
+    // is already installed.
+    let _ = ctrlc::set_handler(move || on_interrupt.cancel());
     let start = std::time::Instant::now();
     let summary = forge(
         &args.photos,
         &args.out,
         &config,
-        &model,
         &device.device,
         &report,
-        &CancelToken::new(),
+        &cancel,
     )?;
     bar.finish_and_clear();
     let count = |label: &str| summary.rows.iter().filter(|r| r.label == label).count();
@@ -56,9 +70,45 @@ pub fn run(args: ForgeArgs) -> Result<ExitCode> {
         args.out.display(),
         summary.resumed
     );
+    print_breakdown("family", &summary.rows, |r| r.family.name().to_string());
+    print_breakdown("generator", &summary.rows, |r| r.generator.clone());
+    print_breakdown("split", &summary.rows, |r| r.split.to_string());
+    print_breakdown("sample", &summary.rows, |r| r.sample.name().to_string());
+    print_breakdown("last processing step", &summary.rows, |r| {
+        last_step_kind(&r.processing)
+    });
     for (path, reason) in &summary.skipped {
         eprintln!("skipped {}: {reason}", path.display());
     }
     eprintln!("{} photographs skipped", summary.skipped.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The kind of a chain's last step (`jpeg`, `webp`, `resize`, ... or `none`).
+fn last_step_kind(processing: &str) -> String {
+    processing
+        .rsplit('+')
+        .next()
+        .and_then(|s| s.split(':').next())
+        .unwrap_or("none")
+        .to_string()
+}
+
+/// Counts per value of `key` and label, so a reader sees that no value predicts the label.
+fn print_breakdown(what: &str, rows: &[ManifestRow], key: impl Fn(&ManifestRow) -> String) {
+    let mut table: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for r in rows {
+        let k = key(r);
+        let k = if k.is_empty() { "-".to_string() } else { k };
+        let column = match r.label {
+            "real" => 0,
+            "partial" => 1,
+            _ => 2,
+        };
+        table.entry(k).or_default()[column] += 1;
+    }
+    eprintln!("\n{what:<24} {:>6} {:>8} {:>6}", "real", "partial", "full");
+    for (k, [real, partial, full]) in table {
+        eprintln!("{k:<24} {real:>6} {partial:>8} {full:>6}");
+    }
 }

@@ -18,12 +18,14 @@ use crate::cli::TrainArgs;
 
 pub fn run(args: TrainArgs) -> Result<ExitCode> {
     let overrides = !args.train_generators.is_empty()
+        || !args.train_families.is_empty()
+        || args.epochs.is_some()
         || args.max_steps_per_epoch.is_some()
         || args.seed.is_some();
     if args.resume && (args.config.is_some() || overrides) {
         anyhow::bail!(
             "--resume continues with the run's own training.json; --config, --train-generators, \
-             --max-steps-per-epoch and --seed apply to new runs only"
+             --train-families, --epochs, --max-steps-per-epoch and --seed apply to new runs only"
         );
     }
     let device = select_device(args.device.device)?;
@@ -34,6 +36,22 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     };
     if !args.train_generators.is_empty() {
         config.train_generators = args.train_generators.clone();
+    }
+    if !args.train_families.is_empty() {
+        config.families = Some(
+            args.train_families
+                .iter()
+                .map(|f| f.name().to_string())
+                .collect(),
+        );
+    }
+    if let Some(epochs) = args.epochs {
+        let epochs = epochs as usize;
+        config.teacher_epochs = epochs;
+        config.student_epochs = epochs;
+        config.generalizer_epochs = epochs;
+        config.classifier_epochs = epochs;
+        config.localisation_epochs = epochs;
     }
     if let Some(m) = args.max_steps_per_epoch {
         config.max_steps_per_epoch = m;

@@ -1,40 +1,61 @@
 //! The forge run: a folder of photographs in, a labelled dataset out, in the layout every
 //! other command reads (`real/`, `partial/` + `masks/`, `full/`, `manifest.csv`). Each
-//! photograph's crops, labels, masks and generators follow from the seed and the file name
-//! alone, so a run is reproducible and an interrupted run resumes by skipping the files that
-//! exist (each is written atomically). Train/val/test is assigned per photograph.
+//! photograph gives crops and, with `whole_share`, one whole-photograph sample; labels cycle
+//! real, partial, full; families and generators rotate; every sample is laundered by a chain
+//! drawn from the same distribution whatever its class. Every split, choice and seed derives
+//! from SHA-256 (of the photograph's name and the seed), never from `std`'s hasher, so a
+//! run is the same bytes on every toolchain, and an interrupted run resumes: files are
+//! written atomically and the manifest after each photograph.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use burn::tensor::Device;
-use forgelens_engine::files::{write_atomic, write_png};
+use forgelens_engine::Label;
+use forgelens_engine::files::write_atomic;
 use forgelens_engine::image_input::{ImageLimits, read_image_file};
 use forgelens_engine::progress::{CancelToken, Progress, ProgressSink};
 use image::{RgbImage, imageops};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+use sha2::{Digest, Sha256};
 
-use super::fakes::{FakeError, PartialGenerator, full_fake, partial_fake};
+use super::family::Family;
+use super::generators::GeneratorPreset;
 use super::inpaint::Inpainter;
-use super::masks::{MaskConfig, MaskShape, random_mask};
-use super::rdn::Rdn;
+use super::laundering::LaunderingConfig;
+use super::manifest::{ManifestRow, SampleKind, read_manifest, write_manifest};
+use super::masks::MaskConfig;
+use super::sample::{Generators, SLOW_GENERATOR_MAX_SIDE, is_slow, make};
+use crate::data::dataset::is_image;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForgeConfig {
-    /// Side of the square crops, in pixels (a multiple of the generator's scale).
+    /// Side of the square crops, in pixels.
     pub crop_size: u32,
-    /// Crops taken from each photograph; labels cycle real, partial, full.
+    /// Crops taken from each photograph.
     pub crops_per_photo: usize,
+    /// Share of photographs that also give one whole-photograph sample.
+    pub whole_share: f32,
+    /// The whole photograph is downscaled so its long side lies in this range (never
+    /// upscaled); slow generators keep it at most `SLOW_GENERATOR_MAX_SIDE`.
+    pub whole_long_side: (u32, u32),
     pub seed: u64,
     /// Shares of photographs for train and val; the rest is test.
     pub train_share: f32,
     pub val_share: f32,
     pub mask: MaskConfig,
-    /// Generators for partial fakes, by name (`rdn-slim-x4`, `diffusion`, `patchmatch`);
-    /// empty = all three, rotating.
-    pub partial_generators: Vec<String>,
+    /// Families to make (real is always made); empty = all.
+    pub families: Vec<Family>,
+    /// Neural generators to use, by manifest name; empty = all shipped.
+    pub generators: Vec<String>,
+    pub laundering: LaunderingConfig,
+    /// Folder of the generator weights.
+    pub generators_dir: PathBuf,
+    /// Photographs forged at once.
+    pub threads: usize,
 }
 
 impl Default for ForgeConfig {
@@ -42,29 +63,33 @@ impl Default for ForgeConfig {
         Self {
             crop_size: 256,
             crops_per_photo: 6,
+            whole_share: 0.5,
+            whole_long_side: (512, 2048),
             seed: 0,
             train_share: 0.7,
             val_share: 0.15,
             mask: MaskConfig::default(),
-            partial_generators: Vec::new(),
+            families: Vec::new(),
+            generators: Vec::new(),
+            laundering: LaunderingConfig::default(),
+            generators_dir: super::generators::shipped_dir(),
+            threads: 2,
         }
     }
 }
 
-/// The partial-fake generators, by the name the manifest records.
-pub const PARTIAL_GENERATORS: [(&str, PartialGenerator); 3] = [
-    ("rdn-slim-x4", PartialGenerator::Rdn),
-    ("diffusion", PartialGenerator::Inpaint(Inpainter::Diffusion)),
-    (
-        "patchmatch",
-        PartialGenerator::Inpaint(Inpainter::PatchMatch),
-    ),
-];
-
 #[derive(Debug, thiserror::Error)]
 pub enum ForgeError {
-    #[error("unknown partial-fake generator `{0}` (expected rdn-slim-x4, diffusion or patchmatch)")]
+    #[error("unknown generator `{0}` (expected one of: {names})", names = GeneratorPreset::ALL.map(GeneratorPreset::name).join(", "))]
     UnknownGenerator(String),
+    #[error("family {family} has no generator among those chosen")]
+    NoGenerator { family: Family },
+    #[error("loading the generator {name}: {source}")]
+    Generator {
+        name: &'static str,
+        #[source]
+        source: forgelens_engine::extractor::ImportError,
+    },
     #[error("cannot read the photo folder {path}: {source}")]
     Photos {
         path: PathBuf,
@@ -77,25 +102,14 @@ pub enum ForgeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: {source}")]
-    Fake {
-        path: PathBuf,
-        #[source]
-        source: FakeError,
-    },
+    #[error("{path}: {message}")]
+    Fake { path: PathBuf, message: String },
+    #[error("{0}")]
+    Manipulation(String),
+    #[error("the manifest {path} cannot be read: {message}")]
+    Manifest { path: PathBuf, message: String },
     #[error("the forge run was cancelled; run it again to resume")]
     Cancelled,
-}
-
-/// One written image, as a manifest row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ManifestRow {
-    pub path: String,
-    pub label: &'static str,
-    pub mask: String,
-    pub generator: &'static str,
-    pub source: String,
-    pub split: &'static str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -107,24 +121,101 @@ pub struct ForgeSummary {
     pub resumed: usize,
 }
 
-fn hash_of(seed: u64, name: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    (seed, name).hash(&mut h);
-    h.finish()
+/// SHA-256 of the seed and the parts, as a number: the project's one source of choices.
+pub fn digest(seed: u64, parts: &[&str]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(seed.to_le_bytes());
+    for part in parts {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
 }
 
-fn split_of(config: &ForgeConfig, name: &str) -> &'static str {
-    let u = (hash_of(config.seed ^ 0x5eed, name) % 10_000) as f32 / 10_000.0;
-    if u < config.train_share {
+fn number(seed: u64, parts: &[&str]) -> u64 {
+    let d = digest(seed, parts);
+    u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
+}
+
+/// The split of a photograph: from SHA-256 of its file name alone (not the seed), so a
+/// photograph stays in its split across runs, seeds and toolchains.
+pub fn split_of(name: &str, train_share: f32, val_share: f32) -> &'static str {
+    let u = (number(0, &["split", name]) % 1_000_000) as f32 / 1_000_000.0;
+    if u < train_share {
         "train"
-    } else if u < config.train_share + config.val_share {
+    } else if u < train_share + val_share {
         "val"
     } else {
         "test"
     }
 }
 
-const EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "tif", "tiff", "webp"];
+/// What a run makes, fixed before the first photograph.
+struct Plan {
+    labels: Vec<Label>,
+    partial: Vec<Family>,
+    full: Vec<Family>,
+    generators: Vec<GeneratorPreset>,
+}
+
+impl Plan {
+    fn new(config: &ForgeConfig) -> Result<Plan, ForgeError> {
+        let mut generators = Vec::new();
+        for name in &config.generators {
+            generators.push(
+                GeneratorPreset::from_name(name)
+                    .ok_or_else(|| ForgeError::UnknownGenerator(name.clone()))?,
+            );
+        }
+        if generators.is_empty() {
+            generators = GeneratorPreset::ALL.to_vec();
+        }
+        let explicit = !config.families.is_empty();
+        let mut chosen: Vec<Family> = Family::ALL
+            .into_iter()
+            .filter(|f| !explicit || config.families.contains(f))
+            .filter(|f| *f != Family::Real)
+            .collect();
+        // A neural family without a generator of its kind: an error when asked for by
+        // name, left out of the defaults.
+        let has_kind = |f: &Family| {
+            f.neural().is_none_or(|kind| {
+                generators
+                    .iter()
+                    .any(|g| g.gan_trained() == (kind == super::family::NeuralKind::Gan))
+            })
+        };
+        if let Some(family) = chosen.iter().find(|f| !has_kind(f)) {
+            if explicit {
+                return Err(ForgeError::NoGenerator { family: *family });
+            }
+        }
+        chosen.retain(has_kind);
+        let partial: Vec<Family> = chosen
+            .iter()
+            .copied()
+            .filter(|f| f.label() == Label::Partial)
+            .collect();
+        let full: Vec<Family> = chosen
+            .iter()
+            .copied()
+            .filter(|f| f.label() == Label::Full)
+            .collect();
+        let mut labels = vec![Label::Real];
+        if !partial.is_empty() {
+            labels.push(Label::Partial);
+        }
+        if !full.is_empty() {
+            labels.push(Label::Full);
+        }
+        Ok(Plan {
+            labels,
+            partial,
+            full,
+            generators,
+        })
+    }
+}
 
 fn photos(dir: &Path) -> Result<Vec<PathBuf>, ForgeError> {
     let err = |source| ForgeError::Photos {
@@ -140,67 +231,179 @@ fn photos(dir: &Path) -> Result<Vec<PathBuf>, ForgeError> {
     Ok(files)
 }
 
-/// Runs the forge. `model` is the neural generator (RDN); full fakes and RDN partial fakes
-/// come from it, the other partial fakes from classical inpainting.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Runs the forge.
 pub fn forge(
     photos_dir: &Path,
     out: &Path,
     config: &ForgeConfig,
-    model: &Rdn,
     device: &Device,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<ForgeSummary, ForgeError> {
-    let mut summary = ForgeSummary::default();
+    let plan = Plan::new(config)?;
     let files = photos(photos_dir)?;
     for dir in ["real", "partial", "masks", "full"] {
         let path = out.join(dir);
         std::fs::create_dir_all(&path).map_err(|source| ForgeError::Write { path, source })?;
     }
-    let limits = ImageLimits::default();
-    let partial_generators: Vec<(&'static str, PartialGenerator)> = PARTIAL_GENERATORS
+    let manifest_path = out.join("manifest.csv");
+    let earlier: HashMap<String, ManifestRow> = read_manifest(&manifest_path)?
         .into_iter()
-        .filter(|(name, _)| {
-            config.partial_generators.is_empty()
-                || config.partial_generators.iter().any(|g| g == name)
+        .map(|r| (r.path.clone(), r))
+        .collect();
+    // Donors for splicing: photographs of the same split (by name; undecodable ones are
+    // skipped when drawn).
+    let names: Vec<(PathBuf, String, &'static str)> = files
+        .iter()
+        .filter(|p| is_image(p))
+        .map(|p| {
+            let name = file_name(p);
+            let split = split_of(&name, config.train_share, config.val_share);
+            (p.clone(), name, split)
         })
         .collect();
-    if let Some(unknown) = config
-        .partial_generators
-        .iter()
-        .find(|g| !PARTIAL_GENERATORS.iter().any(|(name, _)| name == g))
-    {
-        return Err(ForgeError::UnknownGenerator(unknown.clone()));
-    }
-    for (index, photo) in files.iter().enumerate() {
-        if cancel.is_cancelled() {
-            return Err(ForgeError::Cancelled);
+    let threads = config.threads.max(1).min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let mut done: Vec<(usize, PhotoResult)> = Vec::new();
+    let mut first_error: Option<ForgeError> = None;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel::<(usize, Result<PhotoResult, ForgeError>)>();
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next, stop, plan, names, earlier) = (&next, &stop, &plan, &names, &earlier);
+            let files = &files;
+            scope.spawn(move || {
+                let mut generators =
+                    Generators::new(&config.generators_dir, device, &plan.generators);
+                let worker = PhotoWorker {
+                    config,
+                    plan,
+                    out,
+                    earlier,
+                    donors: names,
+                };
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    if index >= files.len() || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let result = worker.forge_photo(&files[index], &mut generators);
+                    let failed = result.is_err();
+                    if sender.send((index, result)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
         }
+        drop(sender);
         progress.report(Progress {
             stage: "forging",
-            done: index,
+            done: 0,
             total: files.len(),
         });
-        let name = photo
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let is_image = photo
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-        if !is_image {
-            summary
-                .skipped
-                .push((photo.clone(), "not an image file".into()));
-            continue;
+        // Progress and cancellation are the calling thread's: workers only forge.
+        loop {
+            match receiver.recv_timeout(std::time::Duration::from_millis(100)) {
+                Ok((index, Ok(result))) => {
+                    done.push((index, result));
+                    progress.report(Progress {
+                        stage: "forging",
+                        done: done.len(),
+                        total: files.len(),
+                    });
+                }
+                Ok((_, Err(e))) => {
+                    first_error.get_or_insert(e);
+                    stop.store(true, Ordering::SeqCst);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            if cancel.is_cancelled() && first_error.is_none() {
+                first_error = Some(ForgeError::Cancelled);
+                stop.store(true, Ordering::SeqCst);
+            }
         }
+    });
+    done.sort_by_key(|(i, _)| *i);
+    if let Some(error) = first_error {
+        // What was made so far stays listed, so a resumed run keeps it.
+        let rows: Vec<ManifestRow> = done.into_iter().flat_map(|(_, r)| r.rows).collect();
+        write_manifest(&manifest_path, &merge(rows, earlier))?;
+        return Err(error);
+    }
+    let mut summary = ForgeSummary::default();
+    for (_, result) in done {
+        summary.rows.extend(result.rows);
+        summary.resumed += result.resumed;
+        if let Some(reason) = result.skipped {
+            summary.skipped.push(reason);
+        }
+    }
+    progress.report(Progress {
+        stage: "forging",
+        done: files.len(),
+        total: files.len(),
+    });
+    write_manifest(&manifest_path, &summary.rows)?;
+    Ok(summary)
+}
+
+/// Rows made now, then rows of an earlier run that were not made again (an interrupted
+/// run's manifest keeps both).
+fn merge(mut rows: Vec<ManifestRow>, earlier: HashMap<String, ManifestRow>) -> Vec<ManifestRow> {
+    let made: std::collections::HashSet<String> = rows.iter().map(|r| r.path.clone()).collect();
+    let mut rest: Vec<ManifestRow> = earlier
+        .into_values()
+        .filter(|r| !made.contains(&r.path))
+        .collect();
+    rest.sort_by(|a, b| a.path.cmp(&b.path));
+    rows.extend(rest);
+    rows
+}
+
+#[derive(Default)]
+struct PhotoResult {
+    rows: Vec<ManifestRow>,
+    resumed: usize,
+    skipped: Option<(PathBuf, String)>,
+}
+
+struct PhotoWorker<'a> {
+    config: &'a ForgeConfig,
+    plan: &'a Plan,
+    out: &'a Path,
+    earlier: &'a HashMap<String, ManifestRow>,
+    donors: &'a [(PathBuf, String, &'static str)],
+}
+
+impl PhotoWorker<'_> {
+    fn forge_photo(
+        &self,
+        photo: &Path,
+        generators: &mut Generators,
+    ) -> Result<PhotoResult, ForgeError> {
+        let config = self.config;
+        let mut result = PhotoResult::default();
+        let name = file_name(photo);
+        if !is_image(photo) {
+            result.skipped = Some((photo.to_path_buf(), "not an image file".into()));
+            return Ok(result);
+        }
+        let limits = ImageLimits::default();
         let rgb: RgbImage = match read_image_file(photo, &limits) {
             Ok(decoded) => decoded.rgb,
             Err(e) => {
                 log::warn!("skipping {}: {e}", photo.display());
-                summary.skipped.push((photo.clone(), e.to_string()));
-                continue;
+                result.skipped = Some((photo.to_path_buf(), e.to_string()));
+                return Ok(result);
             }
         };
         let size = config.crop_size;
@@ -211,112 +414,199 @@ pub fn forge(
                 rgb.height()
             );
             log::warn!("skipping {}: {reason}", photo.display());
-            summary.skipped.push((photo.clone(), reason));
-            continue;
+            result.skipped = Some((photo.to_path_buf(), reason));
+            return Ok(result);
         }
-        let split = split_of(config, &name);
+        let split = split_of(&name, config.train_share, config.val_share);
         let stem = photo
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut rng = ChaCha8Rng::seed_from_u64(hash_of(config.seed, &name));
-        // Partial-fake generators rotate across photographs as well as crops.
-        let rotation = (hash_of(config.seed ^ 0x9e3779b9, &name) % 3) as usize;
-        for k in 0..config.crops_per_photo {
-            let x = rng.random_range(0..=rgb.width() - size);
-            let y = rng.random_range(0..=rgb.height() - size);
-            let crop = imageops::crop_imm(&rgb, x, y, size, size).to_image();
-            let file = format!("{stem}-{k:03}.png");
-            let write = |path: &Path, image: &RgbImage| {
-                write_png(path, image).map_err(|source| ForgeError::Write {
-                    path: path.to_path_buf(),
-                    source,
-                })
+        let seed = config.seed;
+        let rotation = number(seed, &["rotation", &name]) as usize;
+        let whole =
+            (number(seed, &["whole", &name]) % 1_000_000) as f32 / 1_000_000.0 < config.whole_share;
+        let samples = config.crops_per_photo + usize::from(whole);
+        for k in 0..samples {
+            let kind = if k < config.crops_per_photo {
+                SampleKind::Crop
+            } else {
+                SampleKind::Whole
             };
-            let fake_err = |source| ForgeError::Fake {
-                path: photo.clone(),
-                source,
+            let index = k.to_string();
+            let mut rng = ChaCha8Rng::from_seed(digest(seed, &["sample", &name, &index]));
+            let label = self.plan.labels[(rotation + k) % self.plan.labels.len()];
+            let family = match label {
+                Label::Real => Family::Real,
+                Label::Partial => self.plan.partial[(rotation / 3 + k) % self.plan.partial.len()],
+                Label::Full => self.plan.full[(rotation / 7 + k) % self.plan.full.len()],
             };
-            let mut row = ManifestRow {
-                path: String::new(),
-                label: "real",
-                mask: String::new(),
-                generator: "",
-                source: name.clone(),
-                split,
+            let neural = family.neural().map(|kind| generators.of_kind(kind));
+            let neural = match neural {
+                Some(list) if list.is_empty() => return Err(ForgeError::NoGenerator { family }),
+                Some(list) => Some(list[(rotation / 11 + k) % list.len()]),
+                None => None,
             };
-            // Draw every random choice before checking for existing files, so a resumed
-            // run stays on the same sequence.
-            let shape = MaskShape::ALL[rng.random_range(0..MaskShape::ALL.len())];
-            let mask = random_mask(size, size, shape, &config.mask, &mut rng)
-                .map_err(|e| fake_err(FakeError::Mask(e)))?;
-            let fill_seed: u64 = rng.random();
-            match k % 3 {
-                0 => {
-                    row.path = format!("real/{file}");
-                    if out.join(&row.path).is_file() {
-                        summary.resumed += 1;
-                    } else {
-                        write(&out.join(&row.path), &crop)?;
-                    }
+            let inpainter = if (rotation / 13 + k) % 2 == 0 {
+                Inpainter::Diffusion
+            } else {
+                Inpainter::PatchMatch
+            };
+            let chain = config.laundering.draw(&mut rng);
+            let image = match kind {
+                SampleKind::Crop => {
+                    let x = rng.random_range(0..=rgb.width() - size);
+                    let y = rng.random_range(0..=rgb.height() - size);
+                    imageops::crop_imm(&rgb, x, y, size, size).to_image()
                 }
-                1 => {
-                    let (generator_name, generator) =
-                        partial_generators[(rotation + k / 3) % partial_generators.len()];
-                    row.label = "partial";
-                    row.generator = generator_name;
-                    row.path = format!("partial/{file}");
-                    row.mask = format!("masks/{file}");
-                    if out.join(&row.path).is_file() && out.join(&row.mask).is_file() {
-                        summary.resumed += 1;
-                    } else {
-                        let fake = partial_fake(&crop, &mask, generator, model, device, fill_seed)
-                            .map_err(fake_err)?;
-                        write_png(&out.join(&row.mask), &mask.binary).map_err(|source| {
-                            ForgeError::Write {
-                                path: out.join(&row.mask),
-                                source,
-                            }
-                        })?;
-                        write(&out.join(&row.path), &fake)?;
+                SampleKind::Whole => {
+                    let (lo, hi) = config.whole_long_side;
+                    let mut side = rng.random_range(lo.min(hi)..=hi.max(lo));
+                    let slow = neural.is_some_and(|g| is_slow(g.name()))
+                        || (family == Family::Inpainting && inpainter == Inpainter::PatchMatch);
+                    if slow {
+                        side = side.min(SLOW_GENERATOR_MAX_SIDE);
                     }
+                    downscale_to(&rgb, side)
                 }
-                _ => {
-                    row.label = "full";
-                    row.generator = "rdn-slim-x4";
-                    row.path = format!("full/{file}");
-                    if out.join(&row.path).is_file() {
-                        summary.resumed += 1;
+            };
+            let ext = match chain.storage_format() {
+                image::ImageFormat::Jpeg => "jpg",
+                image::ImageFormat::WebP => "webp",
+                _ => "png",
+            };
+            let file = match kind {
+                SampleKind::Crop => format!("{stem}-{k:03}.{ext}"),
+                SampleKind::Whole => format!("{stem}-whole.{ext}"),
+            };
+            let path = format!("{}/{file}", label.name());
+            let mask_path = if label == Label::Partial {
+                format!(
+                    "masks/{stem}-{}.png",
+                    if kind == SampleKind::Whole {
+                        "whole".to_string()
                     } else {
-                        let fake = full_fake(model, &crop, device).map_err(fake_err)?;
-                        write(&out.join(&row.path), &fake)?;
+                        format!("{k:03}")
                     }
+                )
+            } else {
+                String::new()
+            };
+            if let Some(row) = self.earlier.get(&path) {
+                let complete = self.out.join(&path).is_file()
+                    && (mask_path.is_empty() || self.out.join(&mask_path).is_file());
+                if complete && row.mask == mask_path {
+                    result.rows.push(row.clone());
+                    result.resumed += 1;
+                    continue;
                 }
             }
-            summary.rows.push(row);
+            let donor = if family == Family::Splicing {
+                self.donor(&name, split, k)
+            } else {
+                None
+            };
+            let (made, mask) = make(
+                &image,
+                family,
+                neural,
+                inpainter,
+                donor.as_ref(),
+                &config.mask,
+                &chain,
+                generators,
+                &mut rng,
+            )
+            .map_err(|e| match e {
+                ForgeError::Manipulation(message) => ForgeError::Fake {
+                    path: photo.to_path_buf(),
+                    message,
+                },
+                other => other,
+            })?;
+            if let Some(mask) = &mask {
+                self.write_png(&mask_path, mask)?;
+            }
+            match &made.processed.encoded {
+                Some(bytes) => self.write_bytes(&path, bytes)?,
+                None => self.write_png(&path, &made.processed.image)?,
+            }
+            result.rows.push(ManifestRow {
+                path,
+                label: label.name(),
+                mask: mask_path,
+                family: made.family,
+                generator: made.generator,
+                processing: chain.to_string(),
+                source: name.clone(),
+                split,
+                sample: kind,
+            });
         }
+        Ok(result)
     }
-    progress.report(Progress {
-        stage: "forging",
-        done: files.len(),
-        total: files.len(),
-    });
-    let mut csv = String::from("path,label,mask,generator,source,split\n");
-    for r in &summary.rows {
-        csv += &format!(
-            "{},{},{},{},\"{}\",{}\n",
-            r.path,
-            r.label,
-            r.mask,
-            r.generator,
-            r.source.replace('"', "\"\""),
-            r.split
-        );
+
+    /// Another photograph of the same split, decoded and brought to at most 1024 px.
+    fn donor(&self, name: &str, split: &str, k: usize) -> Option<RgbImage> {
+        let candidates: Vec<&(PathBuf, String, &'static str)> = self
+            .donors
+            .iter()
+            .filter(|(_, n, s)| n != name && *s == split)
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let start = number(self.config.seed, &["donor", name, &k.to_string()]) as usize;
+        (0..candidates.len().min(4)).find_map(|i| {
+            let (path, _, _) = candidates[(start + i) % candidates.len()];
+            read_image_file(path, &ImageLimits::default())
+                .ok()
+                .map(|d| downscale_to(&d.rgb, 1024))
+        })
     }
-    let manifest = out.join("manifest.csv");
-    write_atomic(&manifest, csv.as_bytes()).map_err(|source| ForgeError::Write {
-        path: manifest,
-        source,
-    })?;
-    Ok(summary)
+
+    fn write_png<P>(
+        &self,
+        relative: &str,
+        image: &image::ImageBuffer<P, Vec<u8>>,
+    ) -> Result<(), ForgeError>
+    where
+        P: image::PixelWithColorType<Subpixel = u8>,
+    {
+        let path = self.out.join(relative);
+        forgelens_engine::files::write_png(&path, image)
+            .map_err(|source| ForgeError::Write { path, source })
+    }
+
+    fn write_bytes(&self, relative: &str, bytes: &[u8]) -> Result<(), ForgeError> {
+        let path = self.out.join(relative);
+        write_atomic(&path, bytes).map_err(|source| ForgeError::Write { path, source })
+    }
+}
+
+/// The image with its long side at most `side` (Lanczos), never upscaled.
+fn downscale_to(image: &RgbImage, side: u32) -> RgbImage {
+    let (w, h) = image.dimensions();
+    let long = w.max(h);
+    if long <= side {
+        return image.clone();
+    }
+    let scale = side as f32 / long as f32;
+    let (nw, nh) = (
+        ((w as f32 * scale).round() as u32).max(1),
+        ((h as f32 * scale).round() as u32).max(1),
+    );
+    imageops::resize(image, nw, nh, imageops::FilterType::Lanczos3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_depend_on_every_part_and_the_seed() {
+        assert_eq!(number(0, &["split", "a"]), number(0, &["split", "a"]));
+        assert_ne!(number(0, &["split", "a"]), number(1, &["split", "a"]));
+        assert_ne!(number(0, &["split", "ab"]), number(0, &["split", "a", "b"]));
+    }
 }
