@@ -116,19 +116,22 @@ pub fn tables(r: &EvalReport) -> String {
     }
     out += "\nimage level                          images accuracy macro-F1  F1 real  F1 part  F1 full\n";
     out += &image_row("all", &r.image);
+    let mut sides = String::new();
     for (side, d) in [
         ("in-domain", &r.in_domain),
         ("cross-domain", &r.cross_domain),
     ] {
         if let Some(d) = d {
+            out += &image_row(side, &d.image);
             let names = if d.decided_by == "families" {
                 &d.families
             } else {
                 &d.generators
             };
-            out += &image_row(&format!("{side} ({})", names.join(",")), &d.image);
+            let _ = writeln!(sides, "{side} {}: {}", d.decided_by, names.join(", "));
         }
     }
+    out += &sides;
     out += "\n";
     out += &rate_line("real images", r.false_positives.real.as_ref());
     out += &rate_line(
