@@ -1,7 +1,9 @@
-//! The evaluation protocol on a hand-made forge-v2 dataset: manifests old and new load with
-//! their families, a family-filtered `tiny` run records what it trained on, and evaluation
-//! gives per-family rows, false positives on whole photographs and a robustness table while
-//! refusing images training used; thresholds chosen on val carry over to test.
+//! The evaluation protocol on the hand-made forge-v2 dataset: a family-filtered `tiny` run
+//! records what it trained on, and evaluation gives per-family rows, false positives on
+//! whole photographs and a robustness table while refusing images training used;
+//! thresholds chosen on val carry over to test.
+
+mod protocol_data;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -9,121 +11,14 @@ use std::sync::OnceLock;
 use burn::tensor::Device;
 use forgelens_engine::model::{Preset, load_model_dir};
 use forgelens_engine::progress::CancelToken;
-use forgelens_engine::{Analyzer, AnalyzerOptions, DeviceChoice, Label, select_device};
-use forgelens_training::data::dataset::SampleKind;
+use forgelens_engine::{Analyzer, AnalyzerOptions, DeviceChoice, select_device};
 use forgelens_training::data::{Dataset, Split};
 use forgelens_training::eval::{
     EvalError, EvalOptions, EvalReport, Protocol, ScopeError, ThresholdError, evaluate,
     evaluate_protocol,
 };
 use forgelens_training::train::{OptimizerConfig, TrainEvent, TrainOptions, TrainingConfig, train};
-use image::{GrayImage, Luma, Rgb, RgbImage};
-
-/// A small deterministic generator (no shared state between tests).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u8 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 56) as u8
-    }
-}
-
-fn photo(seed: u64, width: u32, height: u32) -> RgbImage {
-    let mut rng = Lcg(seed);
-    RgbImage::from_fn(width, height, |x, y| {
-        let base = ((x * 3 + y * 2) % 200) as u8;
-        let n = rng.next() / 8;
-        Rgb([
-            base.saturating_add(n),
-            90u8.saturating_add(n),
-            (200 - base / 2),
-        ])
-    })
-}
-
-fn mask(size: u32) -> GrayImage {
-    GrayImage::from_fn(size, size, |x, y| {
-        Luma([if (16..40).contains(&x) && (20..44).contains(&y) {
-            255
-        } else {
-            0
-        }])
-    })
-}
-
-const MANIFEST_HEADER: &str = "path,label,mask,family,generator,processing,source,split,sample";
-
-/// Per photograph p0..p5: a real crop, a neural-regeneration and an inpainting partial fake
-/// (with masks), and a full fake; p4 and p5 (test) also give a whole real photograph.
-/// p0-p2 train, p3 val, p4-p5 test.
-fn make_dataset(root: &Path) {
-    for dir in ["real", "partial", "full", "masks"] {
-        std::fs::create_dir_all(root.join(dir)).expect("dir");
-    }
-    let mut rows = vec![MANIFEST_HEADER.to_string()];
-    for p in 0..6u64 {
-        let split = match p {
-            0..=2 => "train",
-            3 => "val",
-            _ => "test",
-        };
-        let source = format!("p{p}");
-        let crop = photo(p, 64, 64);
-        crop.save(root.join(format!("real/{source}.png")))
-            .expect("save");
-        rows.push(format!(
-            "real/{source}.png,real,,real,,none,{source},{split},crop"
-        ));
-        let m = mask(64);
-        m.save(root.join(format!("masks/{source}.png")))
-            .expect("save");
-        for (family, generator, shift) in [
-            ("neural-regeneration", "rdn-slim-x4", 60u8),
-            ("inpainting", "patchmatch", 120u8),
-        ] {
-            let mut fake = crop.clone();
-            for (x, y, px) in fake.enumerate_pixels_mut() {
-                if m.get_pixel(x, y).0[0] > 0 {
-                    px.0[0] = px.0[0].wrapping_add(shift);
-                }
-            }
-            let name = format!("partial/{source}-{generator}.png");
-            fake.save(root.join(&name)).expect("save");
-            rows.push(format!(
-                "{name},partial,masks/{source}.png,{family},{generator},jpeg:90,{source},{split},crop"
-            ));
-        }
-        let full = image::imageops::blur(&crop, 1.5);
-        full.save(root.join(format!("full/{source}.png")))
-            .expect("save");
-        rows.push(format!(
-            "full/{source}.png,full,,full-regeneration,rdn-slim-x4,none,{source},{split},crop"
-        ));
-        if split == "test" {
-            photo(p + 100, 150, 100)
-                .save(root.join(format!("real/{source}-whole.png")))
-                .expect("save");
-            rows.push(format!(
-                "real/{source}-whole.png,real,,real,,resize:0.5,{source},{split},whole"
-            ));
-        }
-    }
-    std::fs::write(root.join("manifest.csv"), rows.join("\n") + "\n").expect("manifest");
-}
-
-fn dataset() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        make_dataset(dir.path());
-        dir
-    })
-    .path()
-}
+use protocol_data::dataset;
 
 const TRAINED_FAMILIES: [&str; 2] = ["full-regeneration", "neural-regeneration"];
 
@@ -179,114 +74,6 @@ fn eval(
         &|_, _| {},
         &CancelToken::new(),
     )
-}
-
-#[test]
-fn an_old_manifest_loads_with_derived_families() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut rows = vec!["path,label,mask,generator,source,split".to_string()];
-    for (i, (label, generator)) in [
-        ("real", ""),
-        ("partial", "rdn-slim-x4"),
-        ("partial", "diffusion"),
-        ("partial", "patchmatch"),
-        ("partial", "splice"),
-        ("full", "rdn-slim-x4"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let name = format!("{i}.png");
-        photo(i as u64, 16, 16)
-            .save(dir.path().join(&name))
-            .expect("save");
-        rows.push(format!("{name},{label},,{generator},photo{i},test"));
-    }
-    std::fs::write(dir.path().join("manifest.csv"), rows.join("\n")).expect("manifest");
-    let data = Dataset::open(dir.path()).expect("an old manifest");
-    let families: Vec<&str> = data.samples.iter().map(|s| s.family.as_str()).collect();
-    assert_eq!(
-        families,
-        [
-            "real",
-            "neural-regeneration",
-            "inpainting",
-            "inpainting",
-            "unknown",
-            "full-regeneration"
-        ]
-    );
-    assert!(data.samples.iter().all(|s| s.processing == "none"));
-    assert!(data.samples.iter().all(|s| s.sample == SampleKind::Crop));
-}
-
-#[test]
-fn a_forge_v2_manifest_reads_family_processing_and_sample_and_checks_them() {
-    let data = Dataset::open(dataset()).expect("dataset");
-    let whole: Vec<_> = data
-        .samples
-        .iter()
-        .filter(|s| s.sample == SampleKind::Whole)
-        .collect();
-    assert_eq!(whole.len(), 2);
-    assert!(
-        whole
-            .iter()
-            .all(|s| s.label == Label::Real && s.processing == "resize:0.5")
-    );
-    let inpainting = data
-        .samples
-        .iter()
-        .find(|s| s.family == "inpainting")
-        .expect("present");
-    assert_eq!(
-        (
-            inpainting.generator.as_str(),
-            inpainting.processing.as_str()
-        ),
-        ("patchmatch", "jpeg:90")
-    );
-
-    let dir = tempfile::tempdir().expect("temp dir");
-    photo(0, 16, 16)
-        .save(dir.path().join("a.png"))
-        .expect("save");
-    for (row, expected) in [
-        (
-            "a.png,partial,,full-gan,rrdn-gans-x4,none,a,test,crop",
-            "full-gan",
-        ),
-        (
-            "a.png,partial,,no-such-family,x,none,a,test,crop",
-            "unknown family",
-        ),
-        ("a.png,real,,real,,none,a,test,slice", "unknown sample"),
-    ] {
-        std::fs::write(
-            dir.path().join("manifest.csv"),
-            format!("{MANIFEST_HEADER}\n{row}\n"),
-        )
-        .expect("manifest");
-        let err = Dataset::open(dir.path()).expect_err(row).to_string();
-        assert!(err.contains("line 2") && err.contains(expected), "{err}");
-    }
-}
-
-#[test]
-fn the_family_filter_keeps_real_images_and_the_listed_families() {
-    let data = Dataset::open(dataset()).expect("dataset");
-    let config = TrainingConfig::for_preset(Preset::Tiny)
-        .with_families(Some(vec!["inpainting".to_string()]));
-    let kept: Vec<&str> = data
-        .samples
-        .iter()
-        .filter(|s| config.trains_on_family(s))
-        .map(|s| s.family.as_str())
-        .collect();
-    assert!(kept.iter().all(|f| ["real", "inpainting"].contains(f)));
-    assert_eq!(kept.iter().filter(|f| **f == "inpainting").count(), 6);
-    let all = TrainingConfig::for_preset(Preset::Tiny);
-    assert!(data.samples.iter().all(|s| all.trains_on_family(s)));
 }
 
 #[test]
