@@ -1,6 +1,6 @@
 //! The forge's `manifest.csv`: one row per written image, with its label, mask, family,
 //! generator, laundering chain, source photograph, split and sample kind. Written atomically
-//! (after each photograph, so an interrupted run keeps what it made); read back on resume.
+//! at the end of a run, or when it stops on cancel or an error; read back on resume.
 
 use std::fmt;
 use std::path::Path;

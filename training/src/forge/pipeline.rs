@@ -5,7 +5,7 @@
 //! drawn from the same distribution whatever its class. Every split, choice and seed derives
 //! from SHA-256 (of the photograph's name and the seed), never from `std`'s hasher, so a
 //! run is the same bytes on every toolchain, and an interrupted run resumes: files are
-//! written atomically and the manifest after each photograph.
+//! written atomically and the manifest, at the end or when the run stops, lists what was made.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

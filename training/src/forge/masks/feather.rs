@@ -10,22 +10,36 @@ use super::AlphaMap;
 pub(super) fn feathered_alpha(binary: &GrayImage, feather_px: f32) -> AlphaMap {
     let (w, h) = (binary.width() as usize, binary.height() as usize);
     let inside: Vec<bool> = binary.as_raw().iter().map(|&v| v > 127).collect();
-    let alpha: Vec<f32> = if feather_px <= 0.0 {
-        inside.iter().map(|&i| if i { 1.0 } else { 0.0 }).collect()
-    } else {
-        let distance2 = squared_distance_to_outside(&inside, w, h);
-        inside
-            .iter()
-            .zip(&distance2)
-            .map(|(&i, &d2)| {
-                if i {
-                    (d2.sqrt() / feather_px).min(1.0)
-                } else {
-                    0.0
-                }
-            })
-            .collect()
-    };
+    let mut alpha = vec![0.0f32; w * h];
+    let mut bounds: Option<[usize; 4]> = None;
+    for (i, _) in inside.iter().enumerate().filter(|(_, inside)| **inside) {
+        let (x, y) = (i % w, i / w);
+        let b = bounds.get_or_insert([x, y, x + 1, y + 1]);
+        *b = [b[0].min(x), b[1].min(y), b[2].max(x + 1), b[3].max(y + 1)];
+    }
+    if let Some([x0, y0, x1, y1]) = bounds {
+        // No outside pixel beyond the ring around the mask's box is nearer than one on it.
+        let (x0, y0) = (x0.saturating_sub(1), y0.saturating_sub(1));
+        let (x1, y1) = ((x1 + 1).min(w), (y1 + 1).min(h));
+        let bw = x1 - x0;
+        let boxed: Vec<bool> = (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .map(|(x, y)| inside[y * w + x])
+            .collect();
+        let distance2 = if feather_px > 0.0 {
+            squared_distance_to_outside(&boxed, bw, y1 - y0)
+        } else {
+            Vec::new()
+        };
+        for (j, &i) in boxed.iter().enumerate() {
+            if i {
+                let (x, y) = (x0 + j % bw, y0 + j / bw);
+                alpha[y * w + x] = distance2
+                    .get(j)
+                    .map_or(1.0, |d2| (d2.sqrt() / feather_px).min(1.0));
+            }
+        }
+    }
     AlphaMap::from_raw(binary.width(), binary.height(), alpha)
         .unwrap_or_else(|| AlphaMap::new(binary.width(), binary.height()))
 }
@@ -126,6 +140,27 @@ mod tests {
             }
         }
         assert!(soft > 0 && full > 0);
+    }
+
+    #[test]
+    fn the_alpha_on_the_mask_box_equals_the_alpha_on_the_whole_image() {
+        let (w, h) = (40, 30);
+        let binary = GrayImage::from_fn(w, h, |x, y| {
+            let (xi, yi) = (x as i32, y as i32);
+            let on = (xi + 2 * yi) % 11 != 0 && xi < 25 && yi > 4 && (xi - 10) * (yi + 3) < 400;
+            Luma([if on { 255 } else { 0 }])
+        });
+        let inside: Vec<bool> = binary.as_raw().iter().map(|&v| v == 255).collect();
+        let whole = squared_distance_to_outside(&inside, w as usize, h as usize);
+        let alpha = feathered_alpha(&binary, 2.5);
+        for (i, &a) in alpha.as_raw().iter().enumerate() {
+            let want = if inside[i] {
+                (whole[i].sqrt() / 2.5).min(1.0)
+            } else {
+                0.0
+            };
+            assert_eq!(a, want, "pixel {i}");
+        }
     }
 
     #[test]
