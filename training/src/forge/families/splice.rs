@@ -92,9 +92,7 @@ pub fn splice_at(
             (target[c].1.max(MIN_STD) / patch[c].1.max(MIN_STD)).clamp(GAIN_RANGE.0, GAIN_RANGE.1)
         });
         for (_, _, colour) in &mut samples {
-            for c in 0..3 {
-                colour[c] = (colour[c] - patch[c].0) * gains[c] + target[c].0;
-            }
+            *colour = std::array::from_fn(|c| (colour[c] - patch[c].0) * gains[c] + target[c].0);
         }
         details += &format!(
             ", colour matched (gain {:.2}/{:.2}/{:.2}, mean {:.1}/{:.1}/{:.1} -> {:.1}/{:.1}/{:.1})",
@@ -123,8 +121,7 @@ pub fn splice_at(
 fn channel_stats(colours: impl Iterator<Item = [f32; 3]>) -> [(f32, f32); 3] {
     let (mut sum, mut sum2, mut n) = ([0.0f64; 3], [0.0f64; 3], 0.0f64);
     for colour in colours {
-        for c in 0..3 {
-            let v = f64::from(colour[c]);
+        for (c, v) in colour.into_iter().map(f64::from).enumerate() {
             sum[c] += v;
             sum2[c] += v * v;
         }

@@ -4,6 +4,7 @@
 
 mod coverage;
 mod feather;
+mod grid;
 mod object;
 mod raster;
 mod shapes;
