@@ -23,10 +23,10 @@ pub use families::{
 pub use family::Family;
 pub use generators::{GeneratorPreset, NeuralGenerator};
 pub use inpaint::{InpaintError, Inpainter, inpaint};
-pub use masks::{Mask, MaskConfig, MaskError, MaskShape, random_mask};
-pub use masks::random_mask_on;
 pub use laundering::{Chain, LaunderingConfig, Step};
 pub use manifest::{ManifestRow, SampleKind};
+pub use masks::random_mask_on;
+pub use masks::{Mask, MaskConfig, MaskError, MaskShape, random_mask};
 pub use pipeline::{ForgeConfig, ForgeError, ForgeSummary, forge, split_of};
 pub use rdn::{Rdn, RdnConfig, RdnPreset, load_rdn, upscale};
 pub use rrdn::{Rrdn, RrdnConfig, load_rrdn};
