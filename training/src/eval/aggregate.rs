@@ -139,29 +139,11 @@ pub fn robustness_row(condition: &str, scored: &[Scored], skipped: usize) -> Rob
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::scoring::hand_scored;
+    use crate::eval::scoring::five_scored;
 
     #[test]
     fn false_positives_and_a_robustness_row_match_hand_computation() {
-        let scored = [
-            hand_scored(Label::Real, "real", false, Label::Real, None),
-            hand_scored(Label::Real, "real", true, Label::Partial, None),
-            hand_scored(
-                Label::Partial,
-                "inpainting",
-                false,
-                Label::Partial,
-                Some([0.5, 0.2, 0.8]),
-            ),
-            hand_scored(
-                Label::Partial,
-                "inpainting",
-                false,
-                Label::Full,
-                Some([0.3, 0.4, 0.6]),
-            ),
-            hand_scored(Label::Full, "full-regeneration", false, Label::Full, None),
-        ];
+        let scored = five_scored();
         let fp = false_positives(&scored);
         let real = fp.real.expect("reals");
         assert_eq!((real.images, real.false_positives, real.rate), (2, 1, 0.5));

@@ -141,6 +141,31 @@ fn perturb(
 
 /// A hand-made analysed image: `family` and `whole` describe the sample, `maps` are the
 /// F1 of cam, attention and fused at every threshold (IoU half of it), for partial fakes.
+/// The five hand-scored images the aggregate and group tests compute by hand: two real
+/// (one whole, called partial), two inpainted (one called full), one full fake.
+#[cfg(test)]
+pub(crate) fn five_scored() -> [Scored; 5] {
+    [
+        hand_scored(Label::Real, "real", false, Label::Real, None),
+        hand_scored(Label::Real, "real", true, Label::Partial, None),
+        hand_scored(
+            Label::Partial,
+            "inpainting",
+            false,
+            Label::Partial,
+            Some([0.5, 0.2, 0.8]),
+        ),
+        hand_scored(
+            Label::Partial,
+            "inpainting",
+            false,
+            Label::Full,
+            Some([0.3, 0.4, 0.6]),
+        ),
+        hand_scored(Label::Full, "full-regeneration", false, Label::Full, None),
+    ]
+}
+
 #[cfg(test)]
 pub(crate) fn hand_scored(
     label: Label,
