@@ -4,5 +4,7 @@
 pub mod build_info;
 pub mod cli;
 pub mod commands;
+pub mod findings_text;
 pub mod gui;
+pub mod image_files;
 pub mod model_location;

@@ -37,7 +37,7 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let found = crate::gui::batch::image_files(input, &IMAGE_EXTENSIONS)
+            let found = crate::image_files::image_files(input, &IMAGE_EXTENSIONS)
                 .with_context(|| format!("listing {}", input.display()))?;
             if found.is_empty() {
                 eprintln!("warning: no images in {}", input.display());

@@ -13,25 +13,20 @@ use anyhow::{Context, Result, bail};
 use forgelens_engine::Heatmap;
 use forgelens_engine::files::{png_bytes, write_atomic};
 use forgelens_engine::render::{Colormap, map_to_gray, overlay};
-use forgelens_forensics::{
-    Evidence, Findings, Limits, Map, Params, Tool, ToolSummary, credentials,
-};
+use forgelens_forensics::{Evidence, Limits, Map, Params, Tool, ToolSummary, credentials};
 use image::{DynamicImage, RgbImage};
 use serde::Serialize;
 
 use crate::cli::InspectArgs;
-
-/// Image file extensions taken from a folder given on the command line.
-const IMAGE_EXTENSIONS: [&str; 9] = [
-    "png", "jpg", "jpeg", "tif", "tiff", "webp", "gif", "bmp", "jfif",
-];
+use crate::findings_text::headline;
+use crate::image_files::{IMAGE_EXTENSIONS, image_files};
 
 /// Files as given, folders expanded to the images directly inside, sorted by name.
 fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let found = crate::gui::batch::image_files(input, &IMAGE_EXTENSIONS)
+            let found = image_files(input, &IMAGE_EXTENSIONS)
                 .with_context(|| format!("listing {}", input.display()))?;
             if found.is_empty() {
                 eprintln!("warning: no images in {}", input.display());
@@ -275,62 +270,5 @@ fn print_lines(path: &Path, inspection: &Inspection) {
     }
     for s in &inspection.skipped {
         println!("  skipped    {s}");
-    }
-}
-
-fn headline(findings: &Findings) -> String {
-    match findings {
-        Findings::Ela(f) => format!(
-            "quality {}: mean difference {:.2}, 99th percentile {:.1} levels",
-            f.quality, f.mean_difference, f.p99_difference
-        ),
-        Findings::Noise(f) => format!(
-            "median noise {:.2} levels, {:.1}% of blocks over 3 sigmas",
-            f.median_level,
-            100.0 * f.outlier_share
-        ),
-        Findings::Jpeg(f) => f.notes.join("; "),
-        Findings::Ghosts(f) => match f.ghost_quality {
-            Some((q, share)) => format!(
-                "ghosts in {:.1}% of the regions, most at quality {q} ({:.1}%)",
-                100.0 * f.ghost_share,
-                100.0 * share
-            ),
-            None => "no JPEG ghost".into(),
-        },
-        Findings::CopyMove(f) => f.notes.join("; "),
-        Findings::Metadata(f) => {
-            let mut parts = Vec::new();
-            if let Some(c) = &f.camera {
-                parts.push(c.clone());
-            }
-            parts.push(format!("{} EXIF fields", f.exif.len()));
-            if f.xmp.is_some() {
-                parts.push("XMP".into());
-            }
-            if let Some(g) = &f.gps {
-                parts.push(format!("GPS {}", g.text));
-            }
-            parts.extend(f.notes.iter().cloned());
-            parts.join("; ")
-        }
-        Findings::Structure(f) => {
-            let mut s = format!("{} segments", f.segments.len());
-            for w in &f.warnings {
-                s.push_str(&format!("; {w}"));
-            }
-            s
-        }
-        Findings::C2pa(f) => f.summary.clone(),
-        Findings::Gradient(f) => format!("mean gradient {:.2} levels/pixel", f.mean_magnitude),
-        Findings::Pca(f) => format!(
-            "first component explains {:.1}%",
-            100.0 * f.components.first().map_or(0.0, |c| c.explained_share)
-        ),
-        Findings::Histogram(f) => format!(
-            "{:.2}% clipped shadows, {:.2}% clipped highlights",
-            100.0 * f.clipped_shadow_share,
-            100.0 * f.clipped_highlight_share
-        ),
     }
 }

@@ -3,7 +3,7 @@
 //! return `Command`s that the app carries out after drawing.
 
 mod app;
-pub(crate) mod batch;
+mod batch;
 mod command;
 mod display;
 mod frame_stats;

@@ -1,0 +1,44 @@
+//! Image files in a folder, by extension: what the command line and the app take from a
+//! folder they are given (`analyze DIR`, `inspect DIR`, the batch table, next / previous image).
+
+use std::path::{Path, PathBuf};
+
+/// The extensions taken as images (compared case-insensitively).
+pub const IMAGE_EXTENSIONS: [&str; 9] = [
+    "png", "jpg", "jpeg", "tif", "tiff", "webp", "gif", "bmp", "jfif",
+];
+
+/// Image files directly in `dir`, sorted by name.
+pub fn image_files(dir: &Path, extensions: &[&str]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_only_images_sorted_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["b.PNG", "a.jpg", "notes.txt", "c.webp"] {
+            std::fs::write(dir.path().join(name), b"x").expect("write");
+        }
+        std::fs::create_dir(dir.path().join("d.png")).expect("a folder named like an image");
+        let files = image_files(dir.path(), &IMAGE_EXTENSIONS).expect("listed");
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.jpg", "b.PNG", "c.webp"]);
+    }
+}
