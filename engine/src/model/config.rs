@@ -10,6 +10,7 @@ use burn::config::Config;
 use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig, TokenPooling};
 use crate::extractor::ExtractorConfig;
 use crate::fusion::{AttentionMapMode, CamEvidence, FusionNetConfig, FusionStem, MapOptions};
+use crate::model::CLASS_NAMES;
 
 /// Sizes of the teacher, students, generalizers and classifier.
 #[derive(Config, Debug, PartialEq)]
@@ -152,14 +153,65 @@ impl fmt::Display for Preset {
 
 impl ModelConfig {
     /// Why these networks cannot be built, if they cannot (configs come from files).
+    /// Every value that would panic or misbehave is named with the field it came from.
     pub fn check(&self) -> Result<(), String> {
         self.extractor.check()?;
-        if self.maps.propagation_steps == 0 {
+        let d = &self.detector;
+        positive("detector.width", d.width)?;
+        positive("detector.depth", d.depth)?;
+        positive("detector.heads", d.heads)?;
+        divides("detector.heads", d.heads, "detector.width", d.width)?;
+        positive("detector.mlp_ratio", d.mlp_ratio)?;
+        positive("detector.z_width", d.z_width)?;
+        positive("detector.classifier_hidden", d.classifier_hidden)?;
+        let f = &self.fusion;
+        if f.image_size < 32 || f.image_size % 16 != 0 {
+            return Err(format!(
+                "fusion.image_size must be a multiple of 16 of at least 32, not {}",
+                f.image_size
+            ));
+        }
+        positive("fusion.stem_channels", f.stem_channels)?;
+        positive("fusion.channel_ratio", f.channel_ratio)?;
+        // Conformer's bottleneck runs its 3x3 at a quarter of its output channels.
+        if f.stem_channels * f.channel_ratio < 4 {
+            return Err(format!(
+                "fusion.stem_channels x fusion.channel_ratio must be at least 4, not {}",
+                f.stem_channels * f.channel_ratio
+            ));
+        }
+        positive("fusion.embed_dim", f.embed_dim)?;
+        positive("fusion.heads", f.heads)?;
+        divides("fusion.heads", f.heads, "fusion.embed_dim", f.embed_dim)?;
+        positive("fusion.mlp_ratio", f.mlp_ratio)?;
+        positive("fusion.blocks_per_stage", f.blocks_per_stage)?;
+        if f.num_classes != CLASS_NAMES.len() {
+            return Err(format!(
+                "fusion.num_classes must be {} (real, partial, full), not {}",
+                CLASS_NAMES.len(),
+                f.num_classes
+            ));
+        }
+        let maps = &self.maps;
+        if maps.propagation_steps == 0 {
             return Err("maps.propagation_steps must be at least 1".to_string());
         }
-        match self.fusion.stem {
+        if maps.class >= f.num_classes {
+            return Err(format!(
+                "maps.class must be a class index below {}, not {}",
+                f.num_classes, maps.class
+            ));
+        }
+        if maps.attention_layers > f.depth() {
+            return Err(format!(
+                "maps.attention_layers must be at most the fusion net's {} blocks (0 = all), not {}",
+                f.depth(),
+                maps.attention_layers
+            ));
+        }
+        match f.stem {
             Some(FusionStem::MobileNetV2 { layers }) if !(4..=7).contains(&layers) => Err(format!(
-                "a MobileNetV2 fusion stem takes 4 to 7 layers, not {layers}"
+                "fusion.stem: a MobileNetV2 fusion stem takes 4 to 7 layers, not {layers}"
             )),
             _ => Ok(()),
         }
@@ -188,6 +240,22 @@ impl ModelConfig {
     pub fn classifier(&self) -> ClassifierConfig {
         ClassifierConfig::new(self.detector.z_width).with_hidden(self.detector.classifier_hidden)
     }
+}
+
+fn positive(field: &str, value: usize) -> Result<(), String> {
+    if value == 0 {
+        return Err(format!("{field} must be at least 1, not 0"));
+    }
+    Ok(())
+}
+
+fn divides(heads_field: &str, heads: usize, width_field: &str, width: usize) -> Result<(), String> {
+    if width % heads != 0 {
+        return Err(format!(
+            "{width_field} ({width}) must be a multiple of {heads_field} ({heads})"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -339,6 +339,11 @@ pub fn init_model_dir(
     if let (ExtractorConfig::Clip { name, .. }, None) = (&config.extractor, extractor_weights) {
         return Err(ModelDirError::ExtractorWeightsNeeded(name.clone()));
     }
+    config.check().map_err(|message| ModelDirError::Invalid {
+        path: out.join(CONFIG_FILE),
+        what: "model config",
+        message,
+    })?;
     device.seed(seed);
     let mut model = config.init(device);
     let (extractor, provenance) = load_extractor(&config.extractor, extractor_weights, device)?;
