@@ -275,3 +275,38 @@ fn families_and_generators_can_be_restricted_and_unknown_names_are_errors() {
     assert!(err.to_string().contains("stable-diffusion"), "{err}");
     assert!(GeneratorPreset::ALL.len() >= 3);
 }
+
+#[test]
+fn a_photograph_alone_in_its_split_gets_copy_move_for_splicing_or_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let photos = dir.path().join("one");
+    std::fs::create_dir_all(&photos).expect("dir");
+    std::fs::copy(
+        repo("assets/samples/chelsea.png"),
+        photos.join("chelsea.png"),
+    )
+    .expect("copy");
+    let lone = ForgeConfig {
+        families: vec![Family::Splicing, Family::CopyMove],
+        crops_per_photo: 6,
+        whole_share: 0.0,
+        ..config()
+    };
+    let summary = run_with(&photos, &dir.path().join("out"), &lone);
+    assert!(summary.rows.iter().any(|r| r.family == Family::CopyMove));
+    assert!(summary.rows.iter().all(|r| r.family != Family::Splicing));
+    let splicing_only = ForgeConfig {
+        families: vec![Family::Splicing],
+        ..lone
+    };
+    let err = forge(
+        &photos,
+        &dir.path().join("out2"),
+        &splicing_only,
+        &Device::flex(),
+        &no_progress(),
+        &CancelToken::new(),
+    )
+    .expect_err("no donor and no copy-move");
+    assert!(err.to_string().contains("another photograph"), "{err}");
+}

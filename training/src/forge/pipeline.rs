@@ -436,11 +436,20 @@ impl PhotoWorker<'_> {
             let index = k.to_string();
             let mut rng = ChaCha8Rng::from_seed(digest(seed, &["sample", &name, &index]));
             let label = self.plan.labels[(rotation + k) % self.plan.labels.len()];
-            let family = match label {
+            let mut family = match label {
                 Label::Real => Family::Real,
                 Label::Partial => self.plan.partial[(rotation / 3 + k) % self.plan.partial.len()],
                 Label::Full => self.plan.full[(rotation / 7 + k) % self.plan.full.len()],
             };
+            // A split of one photograph has no donor for splicing: that sample moves a region
+            // of its own photograph instead (the manifest records copy-move) where copy-move
+            // is being made; otherwise the run stops with the reason.
+            if family == Family::Splicing
+                && !self.has_donor(&name, split)
+                && self.plan.partial.contains(&Family::CopyMove)
+            {
+                family = Family::CopyMove;
+            }
             let neural = family.neural().map(|kind| generators.of_kind(kind));
             let neural = match neural {
                 Some(list) if list.is_empty() => return Err(ForgeError::NoGenerator { family }),
@@ -544,6 +553,10 @@ impl PhotoWorker<'_> {
             });
         }
         Ok(result)
+    }
+
+    fn has_donor(&self, name: &str, split: &str) -> bool {
+        self.donors.iter().any(|(_, n, s)| n != name && *s == split)
     }
 
     /// Another photograph of the same split, decoded and brought to at most 1024 px.
