@@ -7,8 +7,11 @@ mod batch_table;
 mod export;
 mod files;
 mod frame;
+mod toolbox;
 mod train;
 mod views;
+
+pub use toolbox::ToolStatus;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -22,6 +25,7 @@ use super::frame_stats::FrameStats;
 use super::map_view::ViewTransform;
 use super::side_panel::region_map;
 use super::state::State;
+use super::toolbox::ToolCache;
 use super::training::TrainingPanel;
 use super::worker::{ModelSummary, Request, Worker};
 use crate::model_location::resolve_model_dir;
@@ -67,6 +71,10 @@ pub struct ForgeLensApp {
     pub batch: Option<Batch>,
     show_model_card: bool,
     pub training: TrainingPanel,
+    /// The toolbox's results on the images shown this session.
+    tools: ToolCache,
+    /// The selected region of the toolbox panel's map.
+    tool_region: Option<usize>,
 }
 
 impl ForgeLensApp {
@@ -98,6 +106,8 @@ impl ForgeLensApp {
             batch: None,
             show_model_card: false,
             training: TrainingPanel::default(),
+            tools: ToolCache::default(),
+            tool_region: None,
         };
         app.load_model();
         app
@@ -144,6 +154,7 @@ impl ForgeLensApp {
             || self.report_pending
             || matches!(self.model, ModelStatus::Loading)
             || self.batch.as_ref().is_some_and(|b| !b.done())
+            || self.tools.running() > 0
     }
 
     /// The verdict line on screen, if an analysis is shown.
@@ -216,6 +227,11 @@ impl ForgeLensApp {
             Command::SetTrainingOut(dir) => self.state.training.out = Some(dir),
             Command::StartTraining { resume } => self.start_training(resume),
             Command::CancelTraining => self.training.cancel(),
+            // the classic toolbox: app/toolbox.rs
+            Command::CancelTools => self.cancel_tools(),
+            Command::RecomputeTool(tool) => self.recompute_tool(tool),
+            Command::TrustAnchorsDialog => self.trust_anchors_dialog(),
+            Command::SetTrustAnchors(path) => self.set_trust_anchors(path),
         }
     }
 }

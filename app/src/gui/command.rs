@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::report::ReportFormat;
+use forgelens_forensics::Tool;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -40,6 +41,13 @@ pub enum Command {
         resume: bool,
     },
     CancelTraining,
+    /// Stop the toolbox computations in flight.
+    CancelTools,
+    /// Compute a tool again on the shown image (after a cancel or a failure).
+    RecomputeTool(Tool),
+    TrustAnchorsDialog,
+    /// Read a PEM file of trust anchors for Content Credentials.
+    SetTrustAnchors(PathBuf),
 }
 
 /// What the central area shows.

@@ -5,27 +5,17 @@
 
 use std::path::PathBuf;
 
-use egui::{ColorImage, TextureHandle, TextureOptions};
+use egui::{TextureHandle, TextureOptions};
 use forgelens_engine::Analysis;
 use forgelens_engine::analysis::Heatmap;
 use forgelens_engine::regions::{Region, regions};
-use forgelens_engine::render::{Colormap, binary_mask, overlay};
 use forgelens_engine::tiling::resize_map;
 use image::{RgbImage, imageops};
 
+use super::map_view::{MapLook, map_picture, to_color_image};
 use super::state::State;
 
 pub const MAX_DISPLAY_SIDE: u32 = 1024;
-
-/// Settings a map texture depends on.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct MapLook {
-    colormap: Colormap,
-    opacity: f32,
-    threshold: f32,
-    binary_mask: bool,
-    show_overlay: bool,
-}
 
 pub struct Displayed {
     pub path: PathBuf,
@@ -37,13 +27,6 @@ pub struct Displayed {
     image_texture: Option<TextureHandle>,
     map_textures: [Option<(MapLook, TextureHandle)>; 3],
     regions: [Option<(f32, Vec<Region>)>; 3],
-}
-
-fn to_color_image(image: &RgbImage) -> ColorImage {
-    ColorImage::from_rgb(
-        [image.width() as usize, image.height() as usize],
-        image.as_raw(),
-    )
 }
 
 impl Displayed {
@@ -115,26 +98,7 @@ impl Displayed {
         {
             return texture.clone();
         }
-        let map = &self.maps[index];
-        let picture = if look.binary_mask {
-            let mask = binary_mask(map, look.threshold);
-            if look.show_overlay {
-                // The image with the masked pixels tinted red.
-                RgbImage::from_fn(self.image.width(), self.image.height(), |x, y| {
-                    let p = self.image.get_pixel(x, y).0;
-                    let m = f32::from(mask.get_pixel(x, y).0[0]) / 255.0 * look.opacity;
-                    image::Rgb([
-                        (f32::from(p[0]) * (1.0 - m) + 255.0 * m) as u8,
-                        (f32::from(p[1]) * (1.0 - m)) as u8,
-                        (f32::from(p[2]) * (1.0 - m)) as u8,
-                    ])
-                })
-            } else {
-                image::DynamicImage::ImageLuma8(mask).into_rgb8()
-            }
-        } else {
-            overlay(&self.image, map, look.colormap, look.opacity)
-        };
+        let picture = map_picture(&self.image, &self.maps[index], look);
         let name = ["cam", "attention", "fused"][index];
         let texture = ctx.load_texture(name, to_color_image(&picture), TextureOptions::LINEAR);
         self.map_textures[index] = Some((look, texture.clone()));

@@ -1,8 +1,70 @@
-//! One image view (the photograph or a map), drawn with a zoom/pan transform that all views
-//! share: scrolling zooms about the pointer, dragging pans, double-click resets. The selected
-//! region's box is drawn in every view.
+//! One image view (the photograph, a learned map or a tool's map), drawn with a zoom/pan
+//! transform that all views share: scrolling zooms about the pointer, dragging pans,
+//! double-click resets; or two views swiped over each other. The selected region's box is
+//! drawn in every view. Maps of every kind become pictures and colour scales here.
 
-use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2, pos2, vec2};
+use egui::{Color32, ColorImage, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2, pos2, vec2};
+use forgelens_engine::analysis::Heatmap;
+use forgelens_engine::render::{Colormap, binary_mask, overlay};
+use image::RgbImage;
+
+/// Settings a map's picture depends on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapLook {
+    pub colormap: Colormap,
+    pub opacity: f32,
+    pub threshold: f32,
+    pub binary_mask: bool,
+    pub show_overlay: bool,
+}
+
+/// A map as a picture: colour-mapped over the image, or its mask at `threshold` (over the
+/// image, tinted red, or alone).
+pub fn map_picture(image: &RgbImage, map: &Heatmap, look: MapLook) -> RgbImage {
+    if !look.binary_mask {
+        return overlay(image, map, look.colormap, look.opacity);
+    }
+    let mask = binary_mask(map, look.threshold);
+    if !look.show_overlay {
+        return image::DynamicImage::ImageLuma8(mask).into_rgb8();
+    }
+    RgbImage::from_fn(image.width(), image.height(), |x, y| {
+        let p = image.get_pixel(x, y).0;
+        let m = f32::from(mask.get_pixel(x, y).0[0]) / 255.0 * look.opacity;
+        image::Rgb([
+            (f32::from(p[0]) * (1.0 - m) + 255.0 * m) as u8,
+            (f32::from(p[1]) * (1.0 - m)) as u8,
+            (f32::from(p[2]) * (1.0 - m)) as u8,
+        ])
+    })
+}
+
+pub fn to_color_image(image: &RgbImage) -> ColorImage {
+    ColorImage::from_rgb(
+        [image.width() as usize, image.height() as usize],
+        image.as_raw(),
+    )
+}
+
+/// The colour map as a strip from `low` (value 0) to `high` (value 1).
+pub fn colour_scale_ui(ui: &mut Ui, colormap: Colormap, low: &str, high: &str) {
+    ui.horizontal(|ui| {
+        ui.label(low);
+        let (rect, _) = ui.allocate_exact_size(vec2(120.0, 10.0), Sense::hover());
+        let steps = 32;
+        for i in 0..steps {
+            let [r, g, b] = colormap.color((i as f32 + 0.5) / steps as f32);
+            let x0 = rect.min.x + rect.width() * i as f32 / steps as f32;
+            let x1 = rect.min.x + rect.width() * (i + 1) as f32 / steps as f32;
+            ui.painter().rect_filled(
+                Rect::from_min_max(pos2(x0, rect.min.y), pos2(x1, rect.max.y)),
+                0.0,
+                Color32::from_rgb(r, g, b),
+            );
+        }
+        ui.label(high);
+    });
+}
 
 /// Zoom and pan shared by every view, in the image's normalised coordinates.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,8 +129,63 @@ fn fit(available: Rect, image_size: [u32; 2]) -> Rect {
     Rect::from_center_size(available.center(), size)
 }
 
-/// Draws one view into `ui`'s available space; updates `transform` from the pointer.
-/// `highlight` is a box in display-image pixels.
+/// Zooms and pans `transform` from the pointer over a view drawn in `rect`.
+fn interact(ui: &Ui, response: &egui::Response, rect: Rect, transform: &mut ViewTransform) {
+    if response.double_clicked() {
+        *transform = ViewTransform::default();
+    }
+    if response.dragged() {
+        let delta = response.drag_delta();
+        transform.center -= vec2(delta.x / rect.width(), delta.y / rect.height()) / transform.zoom;
+        transform.clamp();
+    }
+    if response.hovered() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        if scroll != 0.0
+            && let Some(pointer) = response.hover_pos()
+        {
+            let uv = transform.uv();
+            let at = vec2(
+                uv.min.x + (pointer.x - rect.min.x) / rect.width() * uv.width(),
+                uv.min.y + (pointer.y - rect.min.y) / rect.height() * uv.height(),
+            );
+            let old = transform.zoom;
+            transform.zoom = (old * (scroll / 200.0).exp()).clamp(1.0, ViewTransform::MAX_ZOOM);
+            // Keep the point under the pointer where it is.
+            transform.center = at + (transform.center - at) * (old / transform.zoom);
+            transform.clamp();
+        }
+    }
+}
+
+fn highlight_box(
+    painter: &egui::Painter,
+    rect: Rect,
+    transform: &ViewTransform,
+    image_size: [u32; 2],
+    highlight: Option<[u32; 4]>,
+) {
+    if let Some([x0, y0, x1, y1]) = highlight {
+        let [w, h] = image_size.map(|v| v as f32);
+        let a = transform.screen_point(rect, vec2(x0 as f32 / w, y0 as f32 / h));
+        let b = transform.screen_point(rect, vec2((x1 + 1) as f32 / w, (y1 + 1) as f32 / h));
+        painter.rect_stroke(
+            Rect::from_min_max(a, b),
+            0.0,
+            Stroke::new(2.0, Color32::from_rgb(0, 220, 255)),
+            egui::StrokeKind::Outside,
+        );
+    }
+}
+
+/// The space a view takes: what is left, less `below` points for a colour scale.
+fn view_size(ui: &Ui, below: f32) -> Vec2 {
+    let size = ui.available_rect_before_wrap().size();
+    vec2(size.x, (size.y - below).max(16.0))
+}
+
+/// Draws one view into `ui`'s available space (less `below` points); updates `transform`
+/// from the pointer. `highlight` is a box in display-image pixels.
 pub fn view_ui(
     ui: &mut Ui,
     title: &str,
@@ -76,56 +193,83 @@ pub fn view_ui(
     image_size: [u32; 2],
     transform: &mut ViewTransform,
     highlight: Option<[u32; 4]>,
+    below: f32,
 ) {
     ui.vertical(|ui| {
         ui.label(egui::RichText::new(title).strong());
-        let available = ui.available_rect_before_wrap();
-        let (outer, response) = ui.allocate_exact_size(available.size(), Sense::click_and_drag());
+        let (outer, response) =
+            ui.allocate_exact_size(view_size(ui, below), Sense::click_and_drag());
         let rect = fit(outer, image_size);
         let response = response.on_hover_text(format!(
             "{title}: scroll to zoom, drag to pan, double-click to reset"
         ));
-
-        if response.double_clicked() {
-            *transform = ViewTransform::default();
-        }
-        if response.dragged() {
-            let delta = response.drag_delta();
-            transform.center -=
-                vec2(delta.x / rect.width(), delta.y / rect.height()) / transform.zoom;
-            transform.clamp();
-        }
-        if response.hovered() {
-            let scroll = ui.input(|i| i.smooth_scroll_delta.y);
-            if scroll != 0.0
-                && let Some(pointer) = response.hover_pos()
-            {
-                let uv = transform.uv();
-                let at = vec2(
-                    uv.min.x + (pointer.x - rect.min.x) / rect.width() * uv.width(),
-                    uv.min.y + (pointer.y - rect.min.y) / rect.height() * uv.height(),
-                );
-                let old = transform.zoom;
-                transform.zoom = (old * (scroll / 200.0).exp()).clamp(1.0, ViewTransform::MAX_ZOOM);
-                // Keep the point under the pointer where it is.
-                transform.center = at + (transform.center - at) * (old / transform.zoom);
-                transform.clamp();
-            }
-        }
-
+        interact(ui, &response, rect, transform);
         let painter = ui.painter_at(outer);
         painter.image(texture.id(), rect, transform.uv(), Color32::WHITE);
-        if let Some([x0, y0, x1, y1]) = highlight {
-            let [w, h] = image_size.map(|v| v as f32);
-            let a = transform.screen_point(rect, vec2(x0 as f32 / w, y0 as f32 / h));
-            let b = transform.screen_point(rect, vec2((x1 + 1) as f32 / w, (y1 + 1) as f32 / h));
-            painter.rect_stroke(
-                Rect::from_min_max(a, b),
-                0.0,
-                Stroke::new(2.0, Color32::from_rgb(0, 220, 255)),
-                egui::StrokeKind::Outside,
+        highlight_box(&painter, rect, transform, image_size, highlight);
+    });
+}
+
+/// Two views over each other: `left` left of the divider at `split` (0..1 of the width),
+/// `right` to its right. Dragging with the secondary button (or the slider) moves the divider.
+pub struct Swipe<'a> {
+    pub titles: [&'a str; 2],
+    pub textures: [&'a TextureHandle; 2],
+    pub split: &'a mut f32,
+}
+
+pub fn swipe_ui(
+    ui: &mut Ui,
+    swipe: Swipe<'_>,
+    image_size: [u32; 2],
+    transform: &mut ViewTransform,
+    highlight: Option<[u32; 4]>,
+    below: f32,
+) {
+    let Swipe {
+        titles,
+        textures,
+        split,
+    } = swipe;
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(titles[0]).strong());
+            ui.add(
+                egui::Slider::new(split, 0.0..=1.0)
+                    .show_value(false)
+                    .text("swipe"),
             );
+            ui.label(egui::RichText::new(titles[1]).strong());
+        });
+        let (outer, response) =
+            ui.allocate_exact_size(view_size(ui, below), Sense::click_and_drag());
+        let rect = fit(outer, image_size);
+        let response = response.on_hover_text(format!(
+            "{} | {}: scroll to zoom, drag to pan, right-drag to move the divider",
+            titles[0], titles[1]
+        ));
+        if response.dragged_by(egui::PointerButton::Secondary)
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            *split = ((p.x - rect.min.x) / rect.width()).clamp(0.0, 1.0);
+        } else {
+            interact(ui, &response, rect, transform);
         }
+        let painter = ui.painter_at(outer);
+        let uv = transform.uv();
+        let x = rect.min.x + rect.width() * *split;
+        let u = uv.min.x + uv.width() * *split;
+        let left = Rect::from_min_max(rect.min, pos2(x, rect.max.y));
+        let right = Rect::from_min_max(pos2(x, rect.min.y), rect.max);
+        let left_uv = Rect::from_min_max(uv.min, pos2(u, uv.max.y));
+        let right_uv = Rect::from_min_max(pos2(u, uv.min.y), uv.max);
+        painter.image(textures[0].id(), left, left_uv, Color32::WHITE);
+        painter.image(textures[1].id(), right, right_uv, Color32::WHITE);
+        painter.line_segment(
+            [pos2(x, rect.min.y), pos2(x, rect.max.y)],
+            Stroke::new(2.0, Color32::WHITE),
+        );
+        highlight_box(&painter, rect, transform, image_size, highlight);
     });
 }
 

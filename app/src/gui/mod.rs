@@ -10,15 +10,20 @@ mod frame_stats;
 mod map_view;
 mod side_panel;
 mod state;
+mod toolbox;
+mod toolbox_file;
+mod toolbox_panel;
+mod toolbox_params;
 mod top_bar;
 pub mod training;
 mod worker;
 
 use std::path::PathBuf;
 
-pub use app::{ForgeLensApp, ModelStatus};
+pub use app::{ForgeLensApp, ModelStatus, ToolStatus};
 pub use command::{Command, Mode};
-pub use state::State;
+pub use state::{Layout, State, ViewKind};
+pub use toolbox::{ToolMap, ToolboxSettings};
 
 use forgelens_engine::DeviceChoice;
 

@@ -11,7 +11,7 @@ use super::state::{Layout, State, ViewKind};
 /// The map whose regions are listed: the single view's map, else the fused map.
 pub fn region_map(layout: Layout) -> ViewKind {
     match layout {
-        Layout::Single(kind) if kind != ViewKind::Image => kind,
+        Layout::Single(kind) if kind.map_index().is_some() => kind,
         _ => ViewKind::Fused,
     }
 }

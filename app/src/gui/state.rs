@@ -7,15 +7,18 @@ use forgelens_engine::DeviceChoice;
 use forgelens_engine::render::Colormap;
 use serde::{Deserialize, Serialize};
 
+use super::toolbox::{ToolMap, ToolboxSettings};
 use super::training::TrainingSettings;
 
-/// The four views, in the order they are laid out.
+/// Every view: the image, the learned maps (the engine's `MapKind`s, by `map_index`) and the
+/// toolbox's maps. Learned views keep their own variants so that saved layouts still load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ViewKind {
     Image,
     Cam,
     Attention,
     Fused,
+    Tool(ToolMap),
 }
 
 impl ViewKind {
@@ -33,13 +36,14 @@ impl ViewKind {
             ViewKind::Cam => "CAM",
             ViewKind::Attention => "Attention",
             ViewKind::Fused => "Fused",
+            ViewKind::Tool(m) => m.tool.title(),
         }
     }
 
     /// Index into `[cam, attention, fused]`.
     pub fn map_index(self) -> Option<usize> {
         match self {
-            ViewKind::Image => None,
+            ViewKind::Image | ViewKind::Tool(_) => None,
             ViewKind::Cam => Some(0),
             ViewKind::Attention => Some(1),
             ViewKind::Fused => Some(2),
@@ -53,6 +57,12 @@ pub enum Layout {
     Grid,
     /// One large view.
     Single(ViewKind),
+    /// Two views side by side, or swiped over each other.
+    Compare {
+        left: ViewKind,
+        right: ViewKind,
+        swipe: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +85,7 @@ pub struct State {
     /// Shown in reports.
     pub analyst: String,
     pub case_id: String,
+    pub toolbox: ToolboxSettings,
 }
 
 impl Default for State {
@@ -94,6 +105,7 @@ impl Default for State {
             training: TrainingSettings::default(),
             analyst: String::new(),
             case_id: String::new(),
+            toolbox: ToolboxSettings::default(),
         }
     }
 }
@@ -117,7 +129,15 @@ mod tests {
         let mut state = State::default();
         state.remember(PathBuf::from("/a.png"));
         state.thresholds = [0.1, 0.2, 0.3];
-        state.layout = Layout::Single(ViewKind::Attention);
+        state.layout = Layout::Compare {
+            left: ViewKind::Attention,
+            right: ViewKind::Tool(ToolMap {
+                tool: forgelens_forensics::Tool::Noise,
+                index: 2,
+            }),
+            swipe: true,
+        };
+        state.toolbox.params.ela.quality = 90;
         let json = serde_json::to_string(&state).expect("serialise");
         assert_eq!(
             serde_json::from_str::<State>(&json).expect("deserialise"),
@@ -127,6 +147,10 @@ mod tests {
         let old: State = serde_json::from_str(r#"{"opacity": 0.3}"#).expect("partial");
         assert_eq!(old.opacity, 0.3);
         assert_eq!(old.thresholds, [0.5; 3]);
+        assert_eq!(old.toolbox, ToolboxSettings::default());
+        let single: State =
+            serde_json::from_str(r#"{"layout": {"Single": "Attention"}}"#).expect("old layout");
+        assert_eq!(single.layout, Layout::Single(ViewKind::Attention));
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub fn top_bar_ui(
             }
             ui.checkbox(&mut state.show_overlay, "Overlay on image (O)");
             ui.checkbox(&mut state.binary_mask, "Binary mask");
+            ui.checkbox(&mut state.toolbox.show_panel, "Toolbox panel (T)");
         });
         ui.separator();
         for (m, label) in [

@@ -1,5 +1,6 @@
-//! The worker thread: it owns the model (`Analyzer`), takes requests over a channel, sends
-//! replies back and wakes the UI with `request_repaint`, so the UI never waits on the model.
+//! The worker threads: one owns the model (`Analyzer`), one runs the classic toolbox (so a
+//! long copy-move search never holds up an analysis). Requests go in over channels, replies
+//! come back on one, and each reply wakes the UI with `request_repaint`.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -15,7 +16,10 @@ use forgelens_engine::report::{
 use forgelens_engine::{
     Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
 };
+use forgelens_forensics::{Evidence, Limits, Params, ToolOutput};
 use image::RgbImage;
+
+use super::toolbox::ToolKey;
 
 pub enum Request {
     LoadModel {
@@ -44,6 +48,14 @@ pub enum Request {
         case: CaseInfo,
         options: ReportOptions,
     },
+}
+
+/// Run one tool of the classic toolbox on `path` (whose bytes must hash to `key.sha256`).
+pub struct ToolRequest {
+    pub key: ToolKey,
+    pub path: PathBuf,
+    pub params: Box<Params>,
+    pub cancel: CancelToken,
 }
 
 #[derive(Debug, Clone)]
@@ -80,27 +92,51 @@ pub enum Reply {
         result: Result<Box<AnalysisSummary>, String>,
     },
     ReportWritten(Result<PathBuf, String>),
+    ToolProgress {
+        key: ToolKey,
+        progress: Progress,
+    },
+    /// A tool's result; `Err(None)` when it was cancelled.
+    ToolDone {
+        key: ToolKey,
+        result: Result<Box<ToolOutput>, Option<String>>,
+    },
 }
 
 pub struct Worker {
     requests: Sender<Request>,
+    tool_requests: Sender<ToolRequest>,
     replies: Receiver<Reply>,
 }
 
 impl Worker {
     pub fn spawn(ctx: egui::Context) -> Self {
         let (requests, inbox) = channel::<Request>();
+        let (tool_requests, tool_inbox) = channel::<ToolRequest>();
         let (outbox, replies) = channel::<Reply>();
+        let (tool_outbox, tool_ctx) = (outbox.clone(), ctx.clone());
         std::thread::Builder::new()
             .name("forgelens-worker".into())
             .spawn(move || serve(inbox, outbox, ctx))
             .expect("spawning the worker thread");
-        Self { requests, replies }
+        std::thread::Builder::new()
+            .name("forgelens-toolbox".into())
+            .spawn(move || serve_tools(tool_inbox, tool_outbox, tool_ctx))
+            .expect("spawning the toolbox thread");
+        Self {
+            requests,
+            tool_requests,
+            replies,
+        }
     }
 
     pub fn send(&self, request: Request) {
         // The worker only stops when the app drops its sender.
         let _ = self.requests.send(request);
+    }
+
+    pub fn run_tool(&self, request: ToolRequest) {
+        let _ = self.tool_requests.send(request);
     }
 
     pub fn try_recv(&self) -> Option<Reply> {
@@ -271,5 +307,61 @@ fn analyze(
         Ok(analysis) => Ok((analysis, image.rgb)),
         Err(AnalyzeError::Cancelled) => Err(None),
         Err(e) => Err(Some(e.to_string())),
+    }
+}
+
+/// The toolbox thread: one tool at a time, the evidence of the last image kept (read once).
+/// Cancellation is checked between reading and running and before replying; a cancelled
+/// result is dropped.
+fn serve_tools(inbox: Receiver<ToolRequest>, outbox: Sender<Reply>, ctx: egui::Context) {
+    let mut evidence: Option<(PathBuf, Evidence)> = None;
+    let send = |reply: Reply| {
+        let _ = outbox.send(reply);
+        ctx.request_repaint();
+    };
+    while let Ok(request) = inbox.recv() {
+        let ToolRequest {
+            key,
+            path,
+            params,
+            cancel,
+        } = request;
+        let progress = |done: usize, stage: &'static str| {
+            send(Reply::ToolProgress {
+                key: key.clone(),
+                progress: Progress {
+                    stage,
+                    done,
+                    total: 2,
+                },
+            })
+        };
+        let result = if cancel.is_cancelled() {
+            Err(None)
+        } else {
+            progress(0, "reading the file");
+            let read = match evidence.take() {
+                Some((p, e)) if p == path && e.sha256 == key.sha256 => Ok(e),
+                _ => Evidence::read(&path, &Limits::default()).map_err(|e| Some(e.to_string())),
+            };
+            read.and_then(|e| {
+                if e.sha256 != key.sha256 {
+                    return Err(Some(format!(
+                        "{} changed since it was analysed (SHA-256 {} now)",
+                        path.display(),
+                        e.sha256
+                    )));
+                }
+                progress(1, key.tool.name());
+                let output = forgelens_forensics::run(key.tool, &e, &params);
+                evidence = Some((path.clone(), e));
+                match output {
+                    _ if cancel.is_cancelled() => Err(None),
+                    Ok(output) => Ok(Box::new(output)),
+                    Err(error) => Err(Some(error.to_string())),
+                }
+            })
+        };
+        send(Reply::ToolDone { key, result });
     }
 }

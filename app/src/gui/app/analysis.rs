@@ -104,6 +104,8 @@ impl ForgeLensApp {
                 self.report_pending = false;
                 self.error = Some(format!("report failed: {e}"));
             }
+            Reply::ToolProgress { key, progress } => self.tools.progress(&key, progress),
+            Reply::ToolDone { key, result } => self.tool_done(key, result),
             Reply::Cancelled { path } => {
                 if self.job.as_ref().is_some_and(|j| j.path == path) {
                     self.job = None;

@@ -1,5 +1,6 @@
 //! The eframe `App` implementation: `logic` (replies, dropped files, shortcuts), `ui` (the
-//! panels, then their commands), `save` (the persisted `State`).
+//! panels, the toolbox computations the screen needs, then the panels' commands), `save`
+//! (the persisted `State`).
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::super::command::{Command, Mode};
 use super::super::side_panel::side_panel_ui;
+use super::super::toolbox_panel::toolbox_panel_ui;
 use super::super::top_bar::top_bar_ui;
 use super::{ForgeLensApp, ModelStatus};
 
@@ -51,6 +53,9 @@ impl eframe::App for ForgeLensApp {
                 }
                 if i.consume_key(Modifiers::NONE, Key::O) {
                     self.state.show_overlay = !self.state.show_overlay;
+                }
+                if i.consume_key(Modifiers::NONE, Key::T) {
+                    self.state.toolbox.show_panel = !self.state.toolbox.show_panel;
                 }
             }
         });
@@ -99,11 +104,29 @@ impl eframe::App for ForgeLensApp {
                     );
                 });
         }
+        if self.mode == Mode::Image && self.state.toolbox.show_panel {
+            egui::Panel::left("toolbox_panel")
+                .resizable(true)
+                .default_size(320.0)
+                .show(ui, |ui| {
+                    toolbox_panel_ui(
+                        ui,
+                        &mut self.state,
+                        &mut self.tools,
+                        self.displayed.as_mut(),
+                        &mut self.tool_region,
+                        &mut commands,
+                    );
+                });
+        }
+        self.request_visible_tools();
         egui::CentralPanel::default().show(ui, |ui| match (self.mode, self.batch.as_mut()) {
             (Mode::Training, _) => self
                 .training
                 .ui(ui, &mut self.state.training, &mut commands),
-            (Mode::Batch, Some(batch)) => batch.ui(ui, &mut commands),
+            (Mode::Batch, Some(batch)) => {
+                batch.ui(ui, &mut commands)
+            }
             _ => self.views_ui(ui),
         });
         for command in commands {
