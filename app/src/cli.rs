@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::model::Preset;
 use forgelens_engine::report::ReportFormat;
-use forgelens_engine::{AnalyzerOptions, DeviceChoice};
+use forgelens_engine::{AnalyzerOptions, DeviceChoice, MapKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -100,6 +100,27 @@ pub enum Command {
     Train(TrainArgs),
     /// Score a model on a dataset: image-level and pixel-level metrics, per generator.
     Eval(EvalArgs),
+    /// Fit the model's probability calibration (temperature) and inconclusive threshold on
+    /// the val split of a dataset, and store them in its model card.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Model directory (default: the bundled model); its model card is updated.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Dataset folder with a val split (images training used are refused, as by eval).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The split to fit on: val (the only one accepted; never test).
+    #[arg(long, default_value = "val")]
+    pub split: forgelens_training::data::Split,
+    #[command(flatten)]
+    pub device: DeviceArgs,
+    /// Print the calibration as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +197,9 @@ pub struct EvalArgs {
     /// Also store the results as the model card's test metrics (test split only).
     #[arg(long)]
     pub write_card: bool,
+    /// Also draw the reliability diagram (verdict confidence against share right) as a PNG.
+    #[arg(long, value_name = "PATH")]
+    pub reliability_png: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +291,10 @@ pub struct AnalyzeArgs {
     /// Format of the reports written with --report-dir.
     #[arg(long, default_value = "pdf", value_parser = parse_report_format)]
     pub report_format: ReportFormat,
+    /// Call a verdict inconclusive when its top probability is below P (0 to 1), in place
+    /// of the model card's calibrated threshold.
+    #[arg(long, value_name = "P", value_parser = parse_share)]
+    pub inconclusive_below: Option<f32>,
     #[command(flatten)]
     pub case: CaseArgs,
 }
@@ -312,6 +340,13 @@ pub struct ReportArgs {
     /// Threshold for the map areas and the region list (0 to 1).
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f32,
+    /// The map whose regions are listed and boxed: cam, attention or fused.
+    #[arg(long, default_value = "fused")]
+    pub regions_map: MapKind,
+    /// Call a verdict inconclusive when its top probability is below P (0 to 1), in place
+    /// of the model card's calibrated threshold.
+    #[arg(long, value_name = "P", value_parser = parse_share)]
+    pub inconclusive_below: Option<f32>,
     #[command(flatten)]
     pub tiling: TilingArgs,
 }

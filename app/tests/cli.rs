@@ -56,6 +56,50 @@ fn analyze_writes_json_and_maps() {
 }
 
 #[test]
+fn analyze_json_carries_an_inconclusive_verdict_with_its_probabilities() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let run = |threshold: &str| {
+        let out = forgelens()
+            .arg("analyze")
+            .arg(repo("assets/samples/chelsea.png"))
+            .args([
+                "--device",
+                "cpu",
+                "--json",
+                "--inconclusive-below",
+                threshold,
+            ])
+            .arg("--model")
+            .arg(&model)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .expect("runs");
+        assert_success(&out);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        json[0].clone()
+    };
+    let unsure = run("1");
+    assert_eq!(unsure["verdict"]["inconclusive"], true, "{unsure}");
+    assert_eq!(unsure["verdict"]["inconclusive_below"], 1.0);
+    assert!(unsure["verdict"]["label"].is_string());
+    assert!(unsure["probabilities"]["partial"].is_f64());
+    let sure = run("0");
+    assert_eq!(sure["verdict"]["inconclusive"], false, "{sure}");
+    assert_eq!(sure["probabilities"], unsure["probabilities"]);
+
+    let bad = forgelens()
+        .arg("analyze")
+        .arg(repo("assets/samples/chelsea.png"))
+        .args(["--inconclusive-below", "1.5"])
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not between 0 and 1"));
+}
+
+#[test]
 fn analyze_prints_one_verdict_line_per_image_on_stdout() {
     let dir = tempfile::tempdir().expect("tempdir");
     let model = init_tiny(dir.path());
@@ -318,6 +362,101 @@ fn forge_train_and_eval_from_the_command_line() {
     }
     assert_eq!(report["image"]["images"], 12);
     assert_eq!(report["fusion_net"]["image"]["images"], 12);
+    assert_eq!(
+        report["calibration"]["bins"].as_array().map(Vec::len),
+        Some(10)
+    );
+
+    calibrate_refuses_test_and_training_images_and_fits_on_val(dir.path(), &run, &data, &unseen);
+}
+
+/// `calibrate` on the model trained above: never the test split, never images training
+/// used; on a val split it never saw, it stores the calibration in the card, which
+/// `analyze` then applies; `eval --reliability-png` draws the diagram.
+fn calibrate_refuses_test_and_training_images_and_fits_on_val(
+    dir: &std::path::Path,
+    run: &std::path::Path,
+    trained_on: &std::path::Path,
+    unseen: &std::path::Path,
+) {
+    let model = run.join("model");
+    let calibrate = |data: &std::path::Path, extra: &[&str]| {
+        forgelens()
+            .args(["calibrate", "--device", "cpu", "--model"])
+            .arg(&model)
+            .arg("--data")
+            .arg(data)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let refused = calibrate(unseen, &["--split", "test"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("val split only"));
+    let refused = calibrate(trained_on, &[]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("training fitted on them"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(
+        !String::from_utf8_lossy(&std::fs::read(model.join("model-card.json")).expect("card"))
+            .contains("\"calibration\""),
+        "a refused calibration leaves the card alone"
+    );
+
+    let png = dir.join("reliability.png");
+    let out = forgelens()
+        .args(["eval", "--split", "test", "--device", "cpu", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(unseen)
+        .arg("--reliability-png")
+        .arg(&png)
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    assert_eq!(image::open(&png).expect("a PNG").width(), 560);
+
+    // The unseen photograph's images as a val split.
+    let manifest = std::fs::read_to_string(unseen.join("manifest.csv")).expect("manifest");
+    std::fs::write(
+        unseen.join("manifest.csv"),
+        manifest.replace(",test,", ",val,"),
+    )
+    .expect("write");
+    let out = calibrate(unseen, &["--json"]);
+    assert_success(&out);
+    let fitted: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(fitted["images"], 12);
+    assert_eq!(fitted["split"], "val");
+    let t = fitted["temperature"].as_f64().expect("temperature");
+    assert!(t > 0.0, "{fitted}");
+    let card: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(model.join("model-card.json")).expect("card"))
+            .expect("card JSON");
+    assert_eq!(card["calibration"], fitted);
+
+    let analyze = |extra: &[&str]| {
+        let out = forgelens()
+            .args(["analyze", "--json", "--device", "cpu", "--model"])
+            .arg(&model)
+            .arg("--out")
+            .arg(dir.join("calibrated-out"))
+            .arg(repo("assets/samples/chelsea.png"))
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert_success(&out);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        json[0]["verdict"].clone()
+    };
+    let verdict = analyze(&[]);
+    assert_eq!(verdict["inconclusive_below"], fitted["inconclusive_below"]);
+    let verdict = analyze(&["--inconclusive-below", "1"]);
+    assert_eq!(verdict["inconclusive"], true, "{verdict}");
+    assert_eq!(verdict["inconclusive_below"], 1.0);
 }
 
 #[test]
@@ -334,6 +473,12 @@ fn analyze_uses_the_bundled_trained_model_by_default() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json[0]["model"]["trained"], true);
     assert_eq!(json[0]["model"]["name"], "small");
+    // The bundled card's calibration applies: its threshold is the verdict's.
+    assert!(
+        json[0]["verdict"]["inconclusive_below"].is_f64(),
+        "{}",
+        json[0]["verdict"]
+    );
     let fusion: f64 = ["real", "partial", "full"]
         .iter()
         .filter_map(|k| json[0]["fusion_probabilities"][k].as_f64())

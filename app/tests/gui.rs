@@ -97,6 +97,60 @@ fn opening_an_image_shows_the_verdict_and_maps() {
 }
 
 #[test]
+fn a_calibrated_card_makes_an_unsure_verdict_inconclusive_and_the_analyst_can_override() {
+    use forgelens_engine::calibration::Calibration;
+    use forgelens_engine::model::ModelCard;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = tiny_model(dir.path());
+    let card_path = model.join("model-card.json");
+    let mut card: ModelCard =
+        serde_json::from_slice(&std::fs::read(&card_path).expect("card")).expect("a card");
+    // Read as trained, so that the verdict is stated; no three-class output reaches 99.9%
+    // after softening by T = 4.
+    card.trained = true;
+    card.calibration = Some(Calibration {
+        temperature: 4.0,
+        inconclusive_below: 0.9995,
+        max_conclusive_error: 0.1,
+        min_conclusive: 20,
+        split: "val".into(),
+        images: 10,
+        ece_before: 0.2,
+        ece_after: 0.05,
+        conclusive_error: 0.1,
+        inconclusive_share: 0.5,
+    });
+    std::fs::write(&card_path, serde_json::to_vec(&card).expect("json")).expect("write");
+    let mut harness = harness(model);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .execute(Command::Open(repo("assets/samples/chelsea.png")));
+    settle(&mut harness);
+    let verdict = harness.state().verdict().expect("a verdict").clone();
+    assert!(verdict.inconclusive, "{verdict:?}");
+    assert_eq!(verdict.inconclusive_below, Some(0.9995));
+    harness.get_by_label("Verdict: inconclusive");
+    harness.get_by_label_contains("below the >99.9% needed to decide");
+    harness.get_by_label("Inconclusive below >99.9% (model card)");
+    for certain in ["100%", "100.0%"] {
+        assert!(
+            harness
+                .query_all_by_label_contains(certain)
+                .next()
+                .is_none()
+        );
+    }
+
+    // The analyst's own threshold decides on screen; the analysis itself is unchanged.
+    harness.state_mut().state.inconclusive_below = Some(0.0);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Verdict: inconclusive").is_none());
+    harness.get_by_label_contains("Verdict: ");
+    assert!(harness.state().verdict().expect("a verdict").inconclusive);
+}
+
+#[test]
 fn raising_a_threshold_never_grows_the_mask() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut harness = harness(tiny_model(dir.path()));

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::map_kind::MapKind;
 use crate::model::CLASS_NAMES;
+pub use crate::verdict::{Verdict, percent, verdict};
 
 pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
 
@@ -88,18 +90,6 @@ impl Probabilities {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Verdict {
-    pub label: Label,
-    /// Probability of `label`.
-    pub confidence: f32,
-    /// Whether the localisation maps are meant to be read: a trained model that says the
-    /// image is partially manipulated.
-    pub maps_meaningful: bool,
-    /// One sentence for people.
-    pub summary: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputInfo {
     pub file_name: Option<String>,
     pub byte_len: u64,
@@ -159,12 +149,16 @@ pub struct Maps {
 }
 
 impl Maps {
-    pub fn iter(&self) -> [(&'static str, &Heatmap); 3] {
-        [
-            ("cam", &self.cam),
-            ("attention", &self.attention),
-            ("fused", &self.fused),
-        ]
+    pub fn iter(&self) -> [(MapKind, &Heatmap); 3] {
+        MapKind::ALL.map(|kind| (kind, self.get(kind)))
+    }
+
+    pub fn get(&self, kind: MapKind) -> &Heatmap {
+        match kind {
+            MapKind::Cam => &self.cam,
+            MapKind::Attention => &self.attention,
+            MapKind::Fused => &self.fused,
+        }
     }
 }
 
@@ -231,29 +225,5 @@ impl Analysis {
             tiling: self.tiling.clone(),
             timings: self.timings.clone(),
         }
-    }
-}
-
-/// The verdict for a set of probabilities.
-pub fn verdict(probabilities: &Probabilities, trained: bool) -> Verdict {
-    let (label, confidence) = probabilities.most_likely();
-    let summary = if trained {
-        format!(
-            "{} ({:.0}% probability)",
-            label.describe(),
-            confidence * 100.0
-        )
-    } else {
-        format!(
-            "the model is untrained: its output ({}, {:.0}%) is not evidence",
-            label.name(),
-            confidence * 100.0
-        )
-    };
-    Verdict {
-        label,
-        confidence,
-        maps_meaningful: trained && label == Label::Partial,
-        summary,
     }
 }

@@ -16,6 +16,7 @@ use crate::analysis::{
     ANALYSIS_SCHEMA_VERSION, Analysis, DeviceInfo, Heatmap, Maps, ModelInfo, Probabilities,
     TilingInfo, Timings, verdict,
 };
+use crate::calibration::apply_temperature;
 use crate::device::SelectedDevice;
 use crate::extractor::{IMAGENET_MEAN, IMAGENET_STD};
 use crate::fusion::compute_maps;
@@ -163,11 +164,15 @@ impl Analyzer {
             1,
         );
         let stats = self.read_back(stats)?;
-        let probabilities = Probabilities {
-            real: stats[0],
-            partial: stats[1],
-            full: stats[2],
-        };
+        let calibration = self.model.card.calibration.as_ref();
+        let probabilities = apply_temperature(
+            &Probabilities {
+                real: stats[0],
+                partial: stats[1],
+                full: stats[2],
+            },
+            calibration.map_or(1.0, |c| c.temperature),
+        );
         let detect_ms = ms(t);
 
         // Maps: fusion-net tiles at native resolution.
@@ -282,7 +287,11 @@ impl Analyzer {
                 backend: self.device.backend.to_string(),
                 name: self.device.name.clone(),
             },
-            verdict: verdict(&probabilities, card.trained),
+            verdict: verdict(
+                &probabilities,
+                card.trained,
+                calibration.map(|c| c.inconclusive_below),
+            ),
             probabilities,
             discrepancy: [stats[3], stats[4]],
             fusion_probabilities: Some(Probabilities {

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod analyzer;
+pub mod calibration;
 pub mod detector;
 pub mod device;
 pub mod export;
@@ -12,6 +13,7 @@ pub mod extractor;
 pub mod files;
 pub mod fusion;
 pub mod image_input;
+pub mod map_kind;
 pub mod model;
 pub mod nn;
 pub mod preprocess;
@@ -20,7 +22,9 @@ pub mod regions;
 pub mod render;
 pub mod report;
 pub mod tiling;
+pub mod verdict;
 
 pub use analysis::{Analysis, AnalysisSummary, Heatmap, Label};
 pub use analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};
 pub use device::{DeviceChoice, SelectedDevice, select_device};
+pub use map_kind::MapKind;

@@ -72,7 +72,7 @@ fn synthetic_analysis(evidence: &EvidenceFile) -> Analysis {
             backend: "flex".into(),
             name: "CPU (flex)".into(),
         },
-        verdict: verdict(&probabilities, false),
+        verdict: verdict(&probabilities, false, None),
         probabilities,
         discrepancy: [0.5, 0.25],
         fusion_probabilities: None,
@@ -450,4 +450,30 @@ fn a_failed_write_leaves_nothing_behind() {
     forgelens_engine::report::write_report_file(&target, &pdf, &repo(EVIDENCE)).expect("written");
     assert_eq!(std::fs::read(&target).expect("read"), pdf);
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+#[test]
+fn figures_box_the_regions_on_the_map_they_were_listed_from() {
+    use forgelens_engine::MapKind;
+    use forgelens_engine::report::figures::make_figures;
+    let f = fixture();
+    let boxed = |img: &image::RgbImage| img.pixels().filter(|p| p.0 == [0, 220, 255]).count();
+    for kind in MapKind::ALL {
+        let regions = forgelens_engine::regions::regions(f.analysis.maps.get(kind), 0.5);
+        assert!(!regions.is_empty(), "{kind} has regions at 0.5");
+        let figures = make_figures(
+            &f.evidence.image.rgb,
+            &f.analysis,
+            f.options.colormap,
+            f.options.overlay_opacity,
+            (kind, &regions),
+        );
+        for (map, overlay) in &figures.overlays {
+            assert_eq!(
+                boxed(overlay) > 0,
+                *map == kind,
+                "{map} with regions of {kind}"
+            );
+        }
+    }
 }

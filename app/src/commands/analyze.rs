@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use forgelens_engine::analysis::AnalysisSummary;
+use forgelens_engine::analysis::{AnalysisSummary, percent, verdict};
 use forgelens_engine::export::write_analysis_files;
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::render::Colormap;
@@ -78,7 +78,10 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
             .with_context(|| format!("creating the report directory {}", dir.display()))?;
         check_writable(dir)?;
     }
-    let report_options = ReportOptions::default();
+    let report_options = ReportOptions {
+        inconclusive_below: args.inconclusive_below,
+        ..ReportOptions::default()
+    };
     let clock = SystemClock;
     let mut index = Vec::new();
 
@@ -98,8 +101,12 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
             .map_err(anyhow::Error::from)
             .and_then(|evidence| {
                 let started = clock.now();
-                let analysis =
+                let mut analysis =
                     analyzer.analyze_image(&evidence.image, &no_progress(), &CancelToken::new())?;
+                if let Some(t) = args.inconclusive_below {
+                    analysis.verdict =
+                        verdict(&analysis.probabilities, analysis.model.trained, Some(t));
+                }
                 let finished = clock.now();
                 let stem = unique_stem(path, &mut stems);
                 write_analysis_files(
@@ -145,7 +152,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                 index.push(IndexRow {
                     image: path.display().to_string(),
                     report: report_file,
-                    verdict: analysis.verdict.label.name().to_string(),
+                    verdict: analysis.verdict.call().to_string(),
                     summary: analysis.verdict.summary.clone(),
                     p_real: Some(analysis.probabilities.real),
                     p_partial: Some(analysis.probabilities.partial),
@@ -163,12 +170,12 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                     // The verdicts are the output (stdout); progress and errors go to stderr.
                     bar.suspend(|| {
                         println!(
-                            "{}: {} [real {:.3} / partial {:.3} / full {:.3}] {:.0} ms",
+                            "{}: {} [real {} / partial {} / full {}] {:.0} ms",
                             path.display(),
                             analysis.verdict.summary,
-                            analysis.probabilities.real,
-                            analysis.probabilities.partial,
-                            analysis.probabilities.full,
+                            percent(analysis.probabilities.real),
+                            percent(analysis.probabilities.partial),
+                            percent(analysis.probabilities.full),
                             analysis.timings.total_ms
                         )
                     });

@@ -1,6 +1,7 @@
 //! `forgelens eval`: a model on one split of a dataset; tables on stderr or one JSON object
 //! on stdout. Images training used are refused; `--write-card` stores test results only;
-//! `--thresholds-from` applies thresholds chosen on val; `--perturb` adds robustness rows.
+//! `--thresholds-from` applies thresholds chosen on val; `--perturb` adds robustness rows;
+//! `--reliability-png` draws the reliability diagram.
 
 mod tables;
 
@@ -12,6 +13,7 @@ use forgelens_engine::model::directory::CARD_FILE;
 use forgelens_engine::progress::CancelToken;
 use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
 use forgelens_training::data::{Dataset, Split};
+use forgelens_training::eval::reliability::write_reliability_png;
 use forgelens_training::eval::{
     EvalOptions, EvalReport, Protocol, evaluate_protocol, resolve_split,
 };
@@ -102,6 +104,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         card.metrics = Some(serde_json::to_value(&report)?);
         let path = model_dir.join(CARD_FILE);
         write_atomic(&path, serde_json::to_string_pretty(&card)?.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.reliability_png {
+        let title = format!("Reliability, split {}", report.split);
+        write_reliability_png(path, &report.calibration, &title)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if args.json {

@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod analyze;
+mod calibrate;
 mod eval;
 mod forge;
 mod info;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Forge(args)) => forge::run(args),
         Some(Command::Train(args)) => train::run(args),
         Some(Command::Eval(args)) => eval::run(args),
+        Some(Command::Calibrate(args)) => calibrate::run(args),
         None => {
             crate::gui::run(crate::gui::Launch {
                 image: cli.image,

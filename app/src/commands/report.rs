@@ -90,6 +90,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             attention: args.threshold,
             fused: args.threshold,
         },
+        regions_map: args.regions_map,
+        inconclusive_below: args.inconclusive_below,
         ..ReportOptions::default()
     };
     let request = ReportRequest {

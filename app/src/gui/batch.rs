@@ -1,11 +1,12 @@
 //! Batch analysis: a folder in, a sortable, filterable table out (file, verdict,
 //! probabilities, manipulated area, time), each row opening the single-image view, saved
-//! as CSV on request. Rows arrive one by one from the worker; failures are rows too.
+//! as CSV on request. Rows arrive one by one from the worker; failures are rows too. The
+//! verdict column follows the analyst's inconclusive threshold when one is set.
 
 use std::path::{Path, PathBuf};
 
 use egui::{Color32, RichText, Ui};
-use forgelens_engine::analysis::AnalysisSummary;
+use forgelens_engine::analysis::{AnalysisSummary, Verdict, percent, verdict};
 use forgelens_engine::progress::CancelToken;
 
 use super::command::Command;
@@ -57,6 +58,8 @@ pub struct Batch {
     pub cancel: CancelToken,
     pub sort: (Column, bool),
     pub filter: String,
+    /// The analyst's inconclusive threshold as last drawn (`None`: each model card's).
+    pub inconclusive_below: Option<f32>,
 }
 
 fn file_name(path: &Path) -> String {
@@ -65,13 +68,22 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// A row's verdict at the analyst's threshold, else at the one it was made with.
+fn row_verdict(s: &AnalysisSummary, threshold: Option<f32>) -> Verdict {
+    verdict(
+        &s.probabilities,
+        s.model.trained,
+        threshold.or(s.verdict.inconclusive_below),
+    )
+}
+
 impl BatchRow {
-    fn key(&self, column: Column) -> (u8, f64, String) {
+    fn key(&self, column: Column, threshold: Option<f32>) -> (u8, f64, String) {
         // Errors sort after results; then by number or text.
         match (&self.result, column) {
             (_, Column::File) => (0, 0.0, file_name(&self.path)),
             (Err(e), _) => (1, 0.0, e.clone()),
-            (Ok(s), Column::Verdict) => (0, 0.0, s.verdict.label.name().to_string()),
+            (Ok(s), Column::Verdict) => (0, 0.0, row_verdict(s, threshold).call().to_string()),
             (Ok(s), Column::Real) => (0, f64::from(s.probabilities.real), String::new()),
             (Ok(s), Column::Partial) => (0, f64::from(s.probabilities.partial), String::new()),
             (Ok(s), Column::Full) => (0, f64::from(s.probabilities.full), String::new()),
@@ -80,13 +92,13 @@ impl BatchRow {
         }
     }
 
-    fn matches(&self, filter: &str) -> bool {
+    fn matches(&self, filter: &str, threshold: Option<f32>) -> bool {
         if filter.is_empty() {
             return true;
         }
         let filter = filter.to_lowercase();
         let verdict = match &self.result {
-            Ok(s) => s.verdict.label.name().to_string(),
+            Ok(s) => row_verdict(s, threshold).call().to_string(),
             Err(e) => format!("error {e}"),
         };
         file_name(&self.path).to_lowercase().contains(&filter)
@@ -103,6 +115,7 @@ impl Batch {
             cancel: CancelToken::new(),
             sort: (Column::File, true),
             filter: String::new(),
+            inconclusive_below: None,
         }
     }
 
@@ -114,11 +127,12 @@ impl Batch {
         let mut rows: Vec<&BatchRow> = self
             .rows
             .iter()
-            .filter(|r| r.matches(&self.filter))
+            .filter(|r| r.matches(&self.filter, self.inconclusive_below))
             .collect();
         let (column, ascending) = self.sort;
         rows.sort_by(|a, b| {
-            let (ka, kb) = (a.key(column), b.key(column));
+            let threshold = self.inconclusive_below;
+            let (ka, kb) = (a.key(column, threshold), b.key(column, threshold));
             let order =
                 ka.0.cmp(&kb.0)
                     .then(ka.1.total_cmp(&kb.1))
@@ -148,7 +162,7 @@ impl Batch {
             match &row.result {
                 Ok(s) => w.write_record([
                     path,
-                    s.verdict.label.name().to_string(),
+                    row_verdict(s, self.inconclusive_below).call().to_string(),
                     format!("{:.6}", s.probabilities.real),
                     format!("{:.6}", s.probabilities.partial),
                     format!("{:.6}", s.probabilities.full),
@@ -175,7 +189,13 @@ impl Batch {
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        inconclusive_below: Option<f32>,
+        commands: &mut Vec<Command>,
+    ) {
+        self.inconclusive_below = inconclusive_below;
         ui.horizontal(|ui| {
             ui.heading(format!("Batch: {}", self.dir.display()));
         });
@@ -221,9 +241,10 @@ impl Batch {
                             ui.label(file_name(&row.path));
                             match &row.result {
                                 Ok(s) => {
-                                    ui.label(s.verdict.label.name());
+                                    let v = row_verdict(s, inconclusive_below);
+                                    ui.label(v.call()).on_hover_text(&v.summary);
                                     for p in s.probabilities.as_array() {
-                                        ui.label(format!("{:.1}%", p * 100.0));
+                                        ui.label(percent(p));
                                     }
                                     ui.label(format!("{:.1}%", s.area_at_0_5.fused * 100.0));
                                     ui.label(format!("{:.0}", s.timings.total_ms));

@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 
 use egui::{TextureHandle, TextureOptions};
-use forgelens_engine::Analysis;
 use forgelens_engine::analysis::Heatmap;
 use forgelens_engine::regions::{Region, regions};
 use forgelens_engine::tiling::resize_map;
+use forgelens_engine::{Analysis, MapKind};
 use image::{RgbImage, imageops};
 
 use super::map_view::{MapLook, map_picture, to_color_image};
@@ -99,7 +99,7 @@ impl Displayed {
             return texture.clone();
         }
         let picture = map_picture(&self.image, &self.maps[index], look);
-        let name = ["cam", "attention", "fused"][index];
+        let name = MapKind::ALL[index].name();
         let texture = ctx.load_texture(name, to_color_image(&picture), TextureOptions::LINEAR);
         self.map_textures[index] = Some((look, texture.clone()));
         texture

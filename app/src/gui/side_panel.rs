@@ -1,8 +1,10 @@
-//! The side panel: verdict and probabilities, what was analysed with what, the map
-//! settings (thresholds, opacity, colour map, mask) and the region list.
+//! The side panel: verdict and probabilities (inconclusive below the model card's threshold
+//! or the analyst's own), what was analysed with what, the map settings (thresholds,
+//! opacity, colour map, mask) and the region list.
 
 use egui::{Color32, ProgressBar, RichText, Slider, Ui};
 use forgelens_engine::Label;
+use forgelens_engine::analysis::{percent, verdict};
 use forgelens_engine::render::Colormap;
 
 use super::display::Displayed;
@@ -16,31 +18,71 @@ pub fn region_map(layout: Layout) -> ViewKind {
     }
 }
 
-fn verdict_ui(ui: &mut Ui, displayed: &Displayed) {
+/// The analyst's own inconclusive threshold, or the model card's (shown, not changed).
+fn decision_ui(ui: &mut Ui, state: &mut State, card_threshold: Option<f32>) {
+    let mut own = state.inconclusive_below.is_some();
+    if ui
+        .checkbox(&mut own, "Own inconclusive threshold")
+        .on_hover_text("Call a verdict inconclusive when its top probability is below this.")
+        .changed()
+    {
+        state.inconclusive_below = own.then(|| card_threshold.unwrap_or(0.5));
+    }
+    match &mut state.inconclusive_below {
+        Some(t) => {
+            ui.add(Slider::new(t, 0.0..=1.0).text("inconclusive below"));
+        }
+        None => {
+            ui.label(match card_threshold {
+                Some(t) => format!("Inconclusive below {} (model card)", percent(t)),
+                None => "The model card sets no inconclusive threshold.".to_string(),
+            });
+        }
+    }
+}
+
+fn verdict_ui(ui: &mut Ui, state: &mut State, displayed: &Displayed) {
     let a = &displayed.analysis;
-    let colour = match a.verdict.label {
+    let card_threshold = a.verdict.inconclusive_below;
+    let v = verdict(
+        &a.probabilities,
+        a.model.trained,
+        state.inconclusive_below.or(card_threshold),
+    );
+    let colour = match v.label {
+        _ if v.inconclusive => Color32::from_rgb(150, 150, 160),
         Label::Real => Color32::from_rgb(80, 190, 110),
         Label::Partial => Color32::from_rgb(240, 170, 40),
         Label::Full => Color32::from_rgb(230, 80, 70),
     };
-    ui.label(
-        RichText::new(format!("Verdict: {}", a.verdict.label.describe()))
-            .heading()
-            .color(colour),
-    );
+    let heading = if v.inconclusive {
+        "Verdict: inconclusive".to_string()
+    } else {
+        format!("Verdict: {}", v.label.describe())
+    };
+    ui.label(RichText::new(heading).heading().color(colour));
+    if v.inconclusive {
+        ui.label(format!(
+            "Most likely {} at {}, below the {} needed to decide.",
+            v.label.describe(),
+            percent(v.confidence),
+            v.inconclusive_below.map_or_else(String::new, percent)
+        ));
+    }
     if !a.model.trained {
         ui.label(
             RichText::new("Untrained model: this output is not evidence.")
                 .color(Color32::from_rgb(230, 80, 70))
                 .strong(),
         );
-    } else if !a.verdict.maps_meaningful {
+    } else if !v.maps_meaningful {
         ui.label("The maps are shown for inspection; the verdict does not call for localisation.");
     }
     let p = a.probabilities;
     for (name, value) in [("real", p.real), ("partial", p.partial), ("full", p.full)] {
-        ui.add(ProgressBar::new(value).text(format!("{name} {:.1}%", value * 100.0)));
+        ui.add(ProgressBar::new(value).text(format!("{name} {}", percent(value))));
     }
+    decision_ui(ui, state, card_threshold);
     egui::CollapsingHeader::new("Details")
         .default_open(false)
         .show(ui, |ui| {
@@ -70,11 +112,11 @@ fn verdict_ui(ui: &mut Ui, displayed: &Displayed) {
             ));
             if let Some(f) = a.fusion_probabilities {
                 ui.label(format!(
-                    "fusion net's own call (not the verdict{}): real {:.0}%, partial {:.0}%, full {:.0}%",
+                    "fusion net's own call (not the verdict{}): real {}, partial {}, full {}",
                     if a.model.trained { "" } else { "; untrained" },
-                    f.real * 100.0,
-                    f.partial * 100.0,
-                    f.full * 100.0
+                    percent(f.real),
+                    percent(f.partial),
+                    percent(f.full)
                 ))
                 .on_hover_text(
                     "The localisation network's image-level classification. The verdict is the \
@@ -183,7 +225,7 @@ pub fn side_panel_ui(
 ) {
     egui::ScrollArea::vertical().show(ui, |ui| match displayed {
         Some(displayed) => {
-            verdict_ui(ui, displayed);
+            verdict_ui(ui, state, displayed);
             ui.separator();
             settings_ui(ui, state);
             ui.separator();

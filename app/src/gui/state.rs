@@ -76,6 +76,8 @@ pub struct State {
     pub opacity: f32,
     /// Per map: CAM, attention, fused.
     pub thresholds: [f32; 3],
+    /// The inconclusive threshold in place of the model card's (`None`: the card's).
+    pub inconclusive_below: Option<f32>,
     pub show_overlay: bool,
     pub binary_mask: bool,
     pub layout: Layout,
@@ -97,6 +99,7 @@ impl Default for State {
             colormap: Colormap::Inferno,
             opacity: 0.55,
             thresholds: [0.5; 3],
+            inconclusive_below: None,
             show_overlay: true,
             binary_mask: false,
             layout: Layout::Grid,

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::Calibration;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCard {
     pub name: String,
@@ -32,6 +34,10 @@ pub struct ModelCard {
     pub training_sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub validation_sources: Vec<String>,
+    /// Temperature and inconclusive threshold fitted on val (`forgelens calibrate`); `None`
+    /// in older cards: probabilities as the model gives them, every verdict conclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
     /// Measured test metrics, as `forgelens eval --json` prints them.
     #[serde(default)]
     pub metrics: Option<serde_json::Value>,
@@ -56,6 +62,7 @@ impl ModelCard {
             training_families: Vec::new(),
             training_sources: Vec::new(),
             validation_sources: Vec::new(),
+            calibration: None,
             metrics: None,
             limitations: vec![
                 "Untrained: probabilities and maps are not evidence of anything.".to_string(),
@@ -86,6 +93,17 @@ impl ModelCard {
         if let Some(time) = &self.training_time {
             s += &format!("  training time: {time}\n");
         }
+        if let Some(c) = &self.calibration {
+            s += &format!(
+                "  calibration: temperature {:.3}, inconclusive below {} (fitted on {} images of {}; ECE {:.3} -> {:.3})\n",
+                c.temperature,
+                crate::verdict::percent(c.inconclusive_below),
+                c.images,
+                c.split,
+                c.ece_before,
+                c.ece_after
+            );
+        }
         for limit in &self.limitations {
             s += &format!("  limitation: {limit}\n");
         }
@@ -106,10 +124,40 @@ mod tests {
             "training_families",
             "training_sources",
             "validation_sources",
+            "calibration",
         ] {
             assert!(json.get(newer).is_none(), "{newer} written while empty");
         }
         let loaded: ModelCard = serde_json::from_value(json).expect("an older card");
         assert_eq!(loaded, card);
+    }
+
+    #[test]
+    fn a_card_without_calibration_loads_as_uncalibrated_and_one_with_it_round_trips() {
+        let old = r#"{"name": "old", "description": "before calibration", "trained": true,
+            "extractor": "mobilenet-v2", "extractor_weights": "bundled", "licence": "MIT"}"#;
+        let card: ModelCard = serde_json::from_str(old).expect("an older card loads");
+        assert_eq!(card.calibration, None);
+        let calibrated = ModelCard {
+            calibration: Some(Calibration {
+                temperature: 1.5,
+                inconclusive_below: 0.7,
+                max_conclusive_error: 0.1,
+                min_conclusive: 20,
+                split: "val".into(),
+                images: 40,
+                ece_before: 0.2,
+                ece_after: 0.04,
+                conclusive_error: 0.08,
+                inconclusive_share: 0.3,
+            }),
+            ..card
+        };
+        let json = serde_json::to_string(&calibrated).expect("serialises");
+        assert_eq!(
+            serde_json::from_str::<ModelCard>(&json).expect("reads"),
+            calibrated
+        );
+        assert!(calibrated.summary().contains("inconclusive below 70.0%"));
     }
 }

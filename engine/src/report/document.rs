@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{DeviceInfo, Probabilities, Timings, Verdict};
+use crate::map_kind::MapKind;
 use crate::model::ModelCard;
 use crate::regions::Region;
 
@@ -174,7 +175,7 @@ pub struct Parameters {
     /// Threshold per map for areas and regions.
     pub thresholds: MapThresholds,
     /// Map whose regions are listed.
-    pub regions_map: String,
+    pub regions_map: MapKind,
     pub colormap: String,
     pub overlay_opacity: f32,
 }
@@ -197,11 +198,11 @@ impl Default for MapThresholds {
 }
 
 impl MapThresholds {
-    pub fn get(&self, map: &str) -> f32 {
+    pub fn get(&self, map: MapKind) -> f32 {
         match map {
-            "cam" => self.cam,
-            "attention" => self.attention,
-            _ => self.fused,
+            MapKind::Cam => self.cam,
+            MapKind::Attention => self.attention,
+            MapKind::Fused => self.fused,
         }
     }
 }
@@ -223,8 +224,7 @@ pub struct Results {
 /// One localisation map: what it is, how much is above threshold, and its hashes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapRecord {
-    /// `cam`, `attention` or `fused`.
-    pub name: String,
+    pub name: MapKind,
     pub width: u32,
     pub height: u32,
     pub threshold: f32,

@@ -1,5 +1,5 @@
 //! The pictures in a report, shared by HTML and PDF: a display copy of the image, each map
-//! as a colour overlay at the same size (the listed regions boxed on the fused map), and the
+//! as a colour overlay at the same size (the listed regions boxed on the map they were found in), and the
 //! colour scale. Also the hashes that identify each map exactly.
 
 use image::{Rgb, RgbImage, imageops};
@@ -7,6 +7,7 @@ use image::{Rgb, RgbImage, imageops};
 use super::document::MapRecord;
 use super::evidence::sha256_hex;
 use crate::analysis::{Analysis, Heatmap};
+use crate::map_kind::MapKind;
 use crate::regions::Region;
 use crate::render::{Colormap, map_to_gray, overlay};
 use crate::tiling::resize_map;
@@ -21,8 +22,8 @@ const REGION_BOX: Rgb<u8> = Rgb([0, 220, 255]);
 #[derive(Debug, Clone)]
 pub struct Figures {
     pub image: RgbImage,
-    /// `(map name, overlay)` for cam, attention, fused.
-    pub overlays: Vec<(&'static str, RgbImage)>,
+    /// `(map, overlay)` for cam, attention, fused.
+    pub overlays: Vec<(MapKind, RgbImage)>,
     /// The colour scale from 0 (left) to 1 (right).
     pub scale: RgbImage,
 }
@@ -39,13 +40,14 @@ fn display_size(width: u32, height: u32) -> (u32, u32) {
     )
 }
 
-/// The report's pictures. `regions` (in input pixels) are boxed on the fused overlay.
+/// The report's pictures. `regions` (in input pixels) are boxed on the overlay of the map
+/// they were found in.
 pub fn make_figures(
     image: &RgbImage,
     analysis: &Analysis,
     colormap: Colormap,
     opacity: f32,
-    regions: &[Region],
+    (regions_map, regions): (MapKind, &[Region]),
 ) -> Figures {
     let (w, h) = display_size(image.width(), image.height());
     let small = if (w, h) == image.dimensions() {
@@ -57,21 +59,21 @@ pub fn make_figures(
         .maps
         .iter()
         .into_iter()
-        .map(|(name, map)| {
+        .map(|(kind, map)| {
             let resized = Heatmap {
                 width: w,
                 height: h,
                 values: resize_map(map.values.clone(), map.width, map.height, w, h),
             };
             let mut picture = overlay(&small, &resized, colormap, opacity);
-            if name == "fused" {
+            if kind == regions_map {
                 let sx = f64::from(w) / f64::from(map.width.max(1));
                 let sy = f64::from(h) / f64::from(map.height.max(1));
                 for region in regions {
                     draw_box(&mut picture, region.bbox, sx, sy);
                 }
             }
-            (name, picture)
+            (kind, picture)
         })
         .collect();
     let scale = RgbImage::from_fn(256, 16, |x, _| Rgb(colormap.color(x as f32 / 255.0)));
@@ -117,15 +119,15 @@ pub fn map_values_sha256(map: &Heatmap) -> String {
 }
 
 /// What identifies each map, with its area above its threshold.
-pub fn map_records(analysis: &Analysis, threshold: impl Fn(&str) -> f32) -> Vec<MapRecord> {
+pub fn map_records(analysis: &Analysis, threshold: impl Fn(MapKind) -> f32) -> Vec<MapRecord> {
     analysis
         .maps
         .iter()
         .into_iter()
-        .map(|(name, map)| {
-            let t = threshold(name);
+        .map(|(kind, map)| {
+            let t = threshold(kind);
             MapRecord {
-                name: name.to_string(),
+                name: kind,
                 width: map.width,
                 height: map.height,
                 threshold: t,

@@ -72,16 +72,18 @@ fn figures_html(report: &Report, figures: &Figures) -> String {
         let caption = match record {
             Some(m) => format!(
                 "{} map over the image ({:.2}% at or above {:.2}){}",
-                map_title(name),
+                name.title(),
                 m.area_above_threshold * 100.0,
                 m.threshold,
-                if *name == "fused" && !report.results.regions.is_empty() {
+                if *name == report.processing.parameters.regions_map
+                    && !report.results.regions.is_empty()
+                {
                     "; listed regions boxed"
                 } else {
                     ""
                 }
             ),
-            None => map_title(name).to_string(),
+            None => name.title().to_string(),
         };
         items.push((caption, png_bytes(picture)));
     }
@@ -101,14 +103,6 @@ fn figures_html(report: &Report, figures: &Figures) -> String {
         data_uri(&png_bytes(&figures.scale))
     );
     html
-}
-
-pub fn map_title(name: &str) -> &'static str {
-    match name {
-        "cam" => "CAM (class activation)",
-        "attention" => "Attention",
-        _ => "Fused (CAM refined by attention)",
-    }
 }
 
 /// The HTML report. `report_json` must be the exact bytes that `signature` (if any) signs.

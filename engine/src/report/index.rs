@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::html::escape;
 use crate::files::write_atomic;
+use crate::verdict::percent;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IndexRow {
@@ -13,6 +14,7 @@ pub struct IndexRow {
     pub image: String,
     /// Report file name, relative to the index; empty when the image failed.
     pub report: String,
+    /// `real`, `partial`, `full` or `inconclusive` (`Verdict::call`).
     pub verdict: String,
     pub summary: String,
     pub p_real: Option<f32>,
@@ -24,8 +26,8 @@ pub struct IndexRow {
     pub error: String,
 }
 
-fn number(v: Option<f32>, digits: usize) -> String {
-    v.map(|v| format!("{v:.digits$}")).unwrap_or_default()
+fn percentage(v: Option<f32>) -> String {
+    v.map(percent).unwrap_or_default()
 }
 
 /// Writes `index.csv` and `index.html` into `dir`; returns their paths.
@@ -59,9 +61,9 @@ pub fn write_index(dir: &Path, title: &str, rows: &[IndexRow]) -> std::io::Resul
                  <td class=\"mono\">{}</td><td><a href=\"{}\">{}</a></td></tr>\n",
                 escape(&row.image),
                 escape(&row.summary),
-                number(row.p_real, 3),
-                number(row.p_partial, 3),
-                number(row.p_full, 3),
+                percentage(row.p_real),
+                percentage(row.p_partial),
+                percentage(row.p_full),
                 row.fused_area
                     .map(|a| format!("{:.1}%", a * 100.0))
                     .unwrap_or_default(),

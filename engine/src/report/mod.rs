@@ -38,10 +38,11 @@ pub use signing::{
 };
 pub use verify::{Check, CheckStatus, InstalledModel, Verification, verify_report};
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, verdict};
 use crate::analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};
 use crate::files::write_atomic;
 use crate::image_input::{DecodedImage, ImageInputError, ImageLimits, decode_image};
+use crate::map_kind::MapKind;
 use crate::model::LoadedModel;
 use crate::progress::{CancelToken, ProgressSink};
 use crate::regions::regions;
@@ -52,22 +53,26 @@ use figures::{make_figures, map_records};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportOptions {
     pub thresholds: MapThresholds,
-    /// `cam`, `attention` or `fused`: the map whose regions are listed and boxed.
-    pub regions_map: String,
+    /// The map whose regions are listed and boxed.
+    pub regions_map: MapKind,
     /// Most regions listed (largest first).
     pub max_regions: usize,
     pub colormap: Colormap,
     pub overlay_opacity: f32,
+    /// The inconclusive threshold, in place of the model card's (the analyst's choice).
+    #[serde(default)]
+    pub inconclusive_below: Option<f32>,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
         Self {
             thresholds: MapThresholds::default(),
-            regions_map: "fused".to_string(),
+            regions_map: MapKind::Fused,
             max_regions: 25,
             colormap: Colormap::Inferno,
             overlay_opacity: 0.5,
+            inconclusive_below: None,
         }
     }
 }
@@ -163,13 +168,8 @@ pub struct ReportInput<'a> {
 /// Assembles the report data; `clock` gives its creation time.
 pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Clock) -> Report {
     let analysis = input.analysis;
-    let region_map = analysis
-        .maps
-        .iter()
-        .into_iter()
-        .find(|(name, _)| *name == options.regions_map)
-        .map_or(&analysis.maps.fused, |(_, map)| map);
-    let all_regions = regions(region_map, options.thresholds.get(&options.regions_map));
+    let region_map = analysis.maps.get(options.regions_map);
+    let all_regions = regions(region_map, options.thresholds.get(options.regions_map));
     let regions_total = all_regions.len();
     let listed = all_regions.into_iter().take(options.max_regions).collect();
     Report {
@@ -186,10 +186,13 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
         model: input.model.clone(),
         processing: processing::processing(input, options),
         results: document::Results {
-            verdict: analysis.verdict.clone(),
+            verdict: match options.inconclusive_below {
+                Some(t) => verdict(&analysis.probabilities, analysis.model.trained, Some(t)),
+                None => analysis.verdict.clone(),
+            },
             probabilities: analysis.probabilities,
             discrepancy: analysis.discrepancy,
-            maps: map_records(analysis, |name| options.thresholds.get(name)),
+            maps: map_records(analysis, |kind| options.thresholds.get(kind)),
             regions: listed,
             regions_total,
         },
@@ -220,7 +223,7 @@ pub fn render_report(
             analysis,
             options.colormap,
             options.overlay_opacity,
-            &report.results.regions,
+            (options.regions_map, &report.results.regions),
         )
     });
     match (format, figures) {

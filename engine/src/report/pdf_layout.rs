@@ -4,7 +4,6 @@
 
 use super::document::Report;
 use super::figures::Figures;
-use super::html::map_title;
 use super::pdf::{Canvas, FontKind, PAGE_HEIGHT, PAGE_WIDTH};
 use super::sections::{Block, Field, sections};
 
@@ -256,7 +255,7 @@ impl Flow {
                 })
                 .unwrap_or_default();
             items.push((
-                format!("{}{area}", map_title(name)),
+                format!("{}{area}", name.title()),
                 self.canvas.add_image(picture.clone()),
             ));
         }

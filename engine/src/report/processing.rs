@@ -21,7 +21,8 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
         .map_or((IMAGENET_MEAN, IMAGENET_STD), |e| e.normalization());
     let t = &a.tiling;
     let native = (t.work_width, t.work_height) == (info.width, info.height);
-    let regions_threshold = options.thresholds.get(&options.regions_map);
+    let regions_threshold = options.thresholds.get(options.regions_map);
+    let threshold = options.inconclusive_below.or(a.verdict.inconclusive_below);
     let steps = vec![
         format!(
             "Read {} bytes; the format ({}) was recognised from the content, not the file name. \
@@ -43,6 +44,30 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
             triple(std),
             input.model.extractor
         ),
+        match &input.model.card.calibration {
+            Some(c) => format!(
+                "Calibration: the probabilities' logarithms divided by the temperature {:.3} \
+                 and normalised again (temperature scaling, fitted on {} images of the {} \
+                 split); the verdict is inconclusive when the top probability is below {}.",
+                c.temperature,
+                c.images,
+                c.split,
+                threshold.map_or(
+                    "no threshold (none set)".to_string(),
+                    crate::verdict::percent
+                )
+            ),
+            None => match threshold {
+                Some(t) => format!(
+                    "Calibration: none (the model card has none); the verdict is inconclusive \
+                     when the top probability is below {}, as asked.",
+                    crate::verdict::percent(t)
+                ),
+                None => "Calibration: none (the model card has none); no inconclusive \
+                         threshold: the verdict is the most probable class."
+                    .to_string(),
+            },
+        },
         format!(
             "Maps: {} tile(s) of {} px, overlap {:.2}, cut from {}; each tile normalised with \
              ImageNet mean {} and std {}; the fusion net gives {}.",
@@ -97,7 +122,7 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
         work_width: t.work_width,
         work_height: t.work_height,
         thresholds: options.thresholds,
-        regions_map: options.regions_map.clone(),
+        regions_map: options.regions_map,
         colormap: format!("{:?}", options.colormap).to_lowercase(),
         overlay_opacity: options.overlay_opacity,
     };

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::document::Report;
+use crate::verdict::percent;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
@@ -98,6 +99,29 @@ fn bytes_text(n: u64) -> String {
     }
 }
 
+/// When the model declines to decide, and where the calibration behind it comes from.
+fn decision_rule(report: &Report) -> String {
+    let threshold = match report.results.verdict.inconclusive_below {
+        Some(t) => format!("the top probability is below {}", percent(t)),
+        None => "never: no threshold was set (every verdict is the most probable class)".into(),
+    };
+    match &report.model.card.calibration {
+        Some(c) => format!(
+            "{threshold}. Probabilities calibrated by temperature {:.3}, fitted with the model \
+             card's threshold ({}) on {} images of the {} split (ECE {:.3} before, {:.3} after).",
+            c.temperature,
+            percent(c.inconclusive_below),
+            c.images,
+            c.split,
+            c.ece_before,
+            c.ece_after
+        ),
+        None => {
+            format!("{threshold}. The model is not calibrated: probabilities as it gives them.")
+        }
+    }
+}
+
 pub fn sections(report: &Report) -> Vec<Section> {
     let e = &report.evidence;
     let m = &e.metadata;
@@ -120,10 +144,13 @@ pub fn sections(report: &Report) -> Vec<Section> {
         field(
             "Probabilities",
             format!(
-                "real {:.4} · partially manipulated {:.4} · fully generated {:.4}",
-                p.real, p.partial, p.full
+                "real {} · partially manipulated {} · fully generated {}",
+                percent(p.real),
+                percent(p.partial),
+                percent(p.full)
             ),
         ),
+        field("Inconclusive when", decision_rule(report)),
         field(
             "Maps meaningful",
             if r.verdict.maps_meaningful {
@@ -225,7 +252,7 @@ pub fn sections(report: &Report) -> Vec<Section> {
         .iter()
         .map(|map| {
             vec![
-                map.name.clone(),
+                map.name.to_string(),
                 format!("{:.2}", map.threshold),
                 format!("{:.2}%", map.area_above_threshold * 100.0),
                 map.values_sha256.clone(),
@@ -260,7 +287,7 @@ pub fn sections(report: &Report) -> Vec<Section> {
             .processing
             .parameters
             .thresholds
-            .get(&report.processing.parameters.regions_map)
+            .get(report.processing.parameters.regions_map)
     );
     if r.regions_total > r.regions.len() {
         region_note += &format!(

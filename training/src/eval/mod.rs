@@ -3,9 +3,11 @@
 //! perturbations, and never on images training used.
 
 pub mod aggregate;
+pub mod calibrate;
 pub mod evaluate;
 pub mod groups;
 pub mod metrics;
+pub mod reliability;
 pub mod report;
 pub mod scope;
 pub mod scoring;

@@ -31,6 +31,8 @@ pub struct Scored {
     pub predicted: usize,
     /// The verdict's probability.
     pub confidence: f32,
+    /// The verdict's probabilities (real, partial, full), calibrated as the card says.
+    pub probabilities: [f32; 3],
     /// The fusion net's most probable class.
     pub fusion_predicted: Option<usize>,
     /// F1 of an all-ones map, for partial fakes with masks.
@@ -92,6 +94,7 @@ pub fn score(
         sample: sample.clone(),
         predicted: analysis.verdict.label.index(),
         confidence: analysis.verdict.confidence,
+        probabilities: analysis.probabilities.as_array(),
         fusion_predicted: analysis
             .fusion_probabilities
             .map(|p| p.most_likely().0.index()),
@@ -198,6 +201,7 @@ pub(crate) fn hand_scored(
         },
         predicted: predicted.index(),
         confidence: 0.9,
+        probabilities: Label::ALL.map(|l| if l == predicted { 0.9 } else { 0.05 }),
         fusion_predicted: None,
         baseline_f1: maps.map(|_| 0.2),
         pixel: maps.map(|m| m.map(|f| vec![(f, f / 2.0); THRESHOLDS])),

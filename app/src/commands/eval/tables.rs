@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use forgelens_engine::MapKind;
 use forgelens_training::eval::EvalReport;
 use forgelens_training::eval::report::{
     FalsePositiveRate, GroupScores, ImageScores, MapScores, PixelScores,
@@ -49,9 +50,9 @@ fn pixel_rows(name: &str, p: &PixelScores) -> String {
         p.baseline_f1_all_pixels
     );
     for (map, m) in [
-        ("cam", &p.cam),
-        ("attention", &p.attention),
-        ("fused", &p.fused),
+        (MapKind::Cam, &p.cam),
+        (MapKind::Attention, &p.attention),
+        (MapKind::Fused, &p.fused),
     ] {
         out += &map_row(&format!("{name} / {map}"), m);
     }

@@ -83,6 +83,7 @@ impl ForgeLensApp {
                 },
                 colormap: self.state.colormap,
                 overlay_opacity: self.state.opacity,
+                inconclusive_below: self.state.inconclusive_below,
                 ..ReportOptions::default()
             },
         });

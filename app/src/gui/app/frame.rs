@@ -125,7 +125,7 @@ impl eframe::App for ForgeLensApp {
                 .training
                 .ui(ui, &mut self.state.training, &mut commands),
             (Mode::Batch, Some(batch)) => {
-                batch.ui(ui, &mut commands)
+                batch.ui(ui, self.state.inconclusive_below, &mut commands)
             }
             _ => self.views_ui(ui),
         });
