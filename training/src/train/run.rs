@@ -174,6 +174,19 @@ struct Run<'a> {
     started: Instant,
 }
 
+/// Whether `dir` holds more than what a run killed before writing its config leaves: the
+/// hidden temporary file of that first atomic write.
+fn holds_anything(dir: &Path) -> std::io::Result<bool> {
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(&format!(".{CONFIG_FILE}.tmp-"))) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Trains (or resumes) a run and writes `out/model`.
 pub fn train(
     config: TrainingConfig,
@@ -193,7 +206,7 @@ pub fn train(
         config
     } else {
         config.model.check().map_err(TrainError::Config)?;
-        if out.is_dir() && fs::read_dir(out).map_err(io(out))?.next().is_some() {
+        if out.is_dir() && holds_anything(out).map_err(io(out))? {
             return Err(TrainError::RunExists(out.clone()));
         }
         fs::create_dir_all(out).map_err(io(out))?;
