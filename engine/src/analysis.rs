@@ -9,7 +9,8 @@ pub use crate::verdict::{Verdict, percent, verdict};
 
 pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
 
-/// A map at the input image's resolution, row-major, values in [0, 1].
+/// A map at the input image's resolution, row-major, values in [0, 1] on the map's fixed
+/// scale (`Analysis::map_scale`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Heatmap {
     pub width: u32,
@@ -177,6 +178,10 @@ pub struct Analysis {
     #[serde(default)]
     pub fusion_probabilities: Option<Probabilities>,
     pub maps: Maps,
+    /// What 0 and 1 mean on each map (fixed scales); `None` in analyses saved before, whose
+    /// maps were min-max normalised per image.
+    #[serde(default)]
+    pub map_scale: Option<String>,
     pub tiling: TilingInfo,
     pub timings: Timings,
 }
@@ -195,6 +200,8 @@ pub struct AnalysisSummary {
     pub fusion_probabilities: Option<Probabilities>,
     /// Share of pixels at or above 0.5 in each map.
     pub area_at_0_5: MapAreas,
+    #[serde(default)]
+    pub map_scale: Option<String>,
     pub tiling: TilingInfo,
     pub timings: Timings,
 }
@@ -222,6 +229,7 @@ impl Analysis {
                 attention: self.maps.attention.area_above(0.5),
                 fused: self.maps.fused.area_above(0.5),
             },
+            map_scale: self.map_scale.clone(),
             tiling: self.tiling.clone(),
             timings: self.timings.clone(),
         }

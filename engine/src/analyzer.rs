@@ -1,6 +1,7 @@
 //! `Analyzer::analyze`: one image in, one `Analysis` out. The verdict comes from a
 //! whole-image view at the extractor's input size; the maps from overlapping fusion-net
-//! tiles at native resolution, stitched, resized to the input and normalised to [0, 1].
+//! tiles at native resolution, stitched and resized to the input, each on its fixed scale
+//! (`MapOptions::describe_scale`; never normalised per image).
 
 use std::path::Path;
 use std::time::Instant;
@@ -26,7 +27,7 @@ use crate::image_input::{
 use crate::model::{LoadedModel, ModelDirError, load_model_dir};
 use crate::preprocess::{detector_view, to_tensor};
 use crate::progress::{CancelToken, Progress, ProgressSink, no_progress};
-use crate::tiling::{Stitcher, normalize_unit, plan_tiles, resize_map};
+use crate::tiling::{Stitcher, plan_tiles, resize_map};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AnalyzerOptions {
@@ -262,8 +263,7 @@ impl Analyzer {
             });
         }
         let [cam, attention, fused] = stitcher.finish().map(|values| {
-            let mut values = resize_map(values, plan.work_width, plan.work_height, width, height);
-            normalize_unit(&mut values);
+            let values = resize_map(values, plan.work_width, plan.work_height, width, height);
             Heatmap {
                 width,
                 height,
@@ -304,6 +304,7 @@ impl Analyzer {
                 attention,
                 fused,
             },
+            map_scale: Some(config.maps.describe_scale()),
             tiling: TilingInfo {
                 tile_size: tile,
                 tiles: total as u32,

@@ -152,23 +152,6 @@ pub fn resize_map(
     .into_raw()
 }
 
-/// Min-max normalisation to [0, 1]; a constant map becomes all zeros.
-pub fn normalize_unit(values: &mut [f32]) {
-    let (min, max) = values
-        .iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    let range = max - min;
-    for v in values.iter_mut() {
-        *v = if range > f32::EPSILON && range.is_finite() {
-            (*v - min) / range
-        } else {
-            0.0
-        };
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,15 +203,5 @@ mod tests {
         }
         let [out] = stitcher.finish();
         assert!(out.iter().all(|&v| (v - 1.0).abs() < 1e-5));
-    }
-
-    #[test]
-    fn normalisation_reaches_both_ends() {
-        let mut v = vec![2.0, 4.0, 3.0];
-        normalize_unit(&mut v);
-        assert_eq!(v, vec![0.0, 1.0, 0.5]);
-        let mut flat = vec![5.0; 4];
-        normalize_unit(&mut flat);
-        assert!(flat.iter().all(|&x| x == 0.0));
     }
 }

@@ -81,6 +81,7 @@ fn synthetic_analysis(evidence: &EvidenceFile) -> Analysis {
             attention: map(&|_, y| y as f32 / (h - 1) as f32),
             fused,
         },
+        map_scale: Some(forgelens_engine::fusion::MapOptions::default().describe_scale()),
         tiling: TilingInfo {
             tile_size: 64,
             tiles: 2,

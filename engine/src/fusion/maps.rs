@@ -1,10 +1,15 @@
 //! The three localisation maps from one fusion-net pass (paper sec. 3.5, TransCAM sec. 3):
 //! the CAM, the transformer's class-token attention, and the fused map (the CAM refined by
 //! the patch-to-patch attention, or multiplied with the class-token attention). All on the
-//! token grid, non-negative, not yet normalised.
+//! token grid, each on a fixed scale in [0, 1] that means the same on every image (never
+//! normalised per image): the CAM is `not-real` evidence (1 - the local probability of
+//! real) or `tanh` of the clipped class logit; the attention is the class token's share
+//! per patch as a multiple u of an even share, mapped to `(u - 1) / 3` clipped to [0, 1]
+//! (0 at or below an even share, 1 at four times it); the walked fused map stays on the
+//! CAM's scale (each step averages it), the product modes multiply the two scaled maps.
 
 use burn::tensor::Tensor;
-use burn::tensor::activation::{relu, softmax};
+use burn::tensor::activation::{relu, softmax, tanh};
 use serde::{Deserialize, Serialize};
 
 use super::FusionOutput;
@@ -57,7 +62,36 @@ fn one_step() -> usize {
     1
 }
 
+/// Class-token attention of `ATTENTION_FULL_SCALE` times an even share maps to 1.
+pub const ATTENTION_FULL_SCALE: f32 = 4.0;
+
 impl MapOptions {
+    /// The fixed scale of each map, in words (for analyses and reports).
+    pub fn describe_scale(&self) -> String {
+        let cam = match self.evidence {
+            CamEvidence::NotReal => "CAM: 1 - the local probability of real (0.5 = even odds)",
+            CamEvidence::ClassLogit => {
+                "CAM: tanh of the class logit clipped at 0 (0.5 = logit 0.55)"
+            }
+        };
+        let fused = match self.mode {
+            AttentionMapMode::Affinity => "fused: on the CAM's scale (the walk averages it)",
+            AttentionMapMode::ClsAttention => "fused: CAM x attention, both as scaled here",
+            AttentionMapMode::ClsAttentionGeometricMean => {
+                "fused: the square root of CAM x attention, both as scaled here"
+            }
+        };
+        format!(
+            "{cam}; attention: the class token's share per patch as a multiple u of an even \
+             share, (u - 1) / {:.0} clipped to [0, 1] (0 = an even share or less, 0.5 = {:.1} \
+             times it, 1 = {:.0} times it or more); {fused}. Fixed scales, not normalised per \
+             image: a value means the same on every image.",
+            ATTENTION_FULL_SCALE - 1.0,
+            1.0 + (ATTENTION_FULL_SCALE - 1.0) / 2.0,
+            ATTENTION_FULL_SCALE
+        )
+    }
+
     /// What the three maps are, in words (for reports).
     pub fn describe(&self) -> String {
         let cam = match self.evidence {
@@ -100,7 +134,7 @@ impl Default for MapOptions {
     }
 }
 
-/// Raw maps, each `[batch, grid_h, grid_w]`, non-negative.
+/// The maps on their fixed scales, each `[batch, grid_h, grid_w]`, in [0, 1].
 #[derive(Debug, Clone)]
 pub struct FusionMaps {
     pub cam: Tensor<3>,
@@ -123,7 +157,15 @@ pub fn cam_evidence(output: &FusionOutput, options: &MapOptions) -> Tensor<2> {
 pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
     let [batch, _, gh, gw] = output.map_logits().dims();
     let n = gh * gw;
-    let cam = cam_evidence(output, options); // [batch, grid²]
+    let cam = match options.evidence {
+        CamEvidence::NotReal => cam_evidence(output, options),
+        CamEvidence::ClassLogit => tanh(cam_evidence(output, options)),
+    }; // [batch, grid²], in [0, 1]
+    let layers = match options.attention_layers {
+        0 => output.attention.len(),
+        l => l.min(output.attention.len()),
+    }
+    .max(1);
 
     // [batch, 1 + grid², 1 + grid²]
     let summed = summed_attention(&output.attention, options.attention_layers);
@@ -132,6 +174,10 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
         .narrow(1, 0, 1)
         .narrow(2, 1, n)
         .reshape([batch, n]); // [batch, grid²]
+    // Each block's class-token row sums to 1 over the class token and n patches.
+    let even_share = layers as f32 / (n + 1) as f32;
+    let attention =
+        ((cls_attention / even_share - 1.0) / (ATTENTION_FULL_SCALE - 1.0)).clamp(0.0, 1.0); // [batch, grid²]
     let fused = match options.mode {
         AttentionMapMode::Affinity => {
             let affinity = patch_affinity(summed); // [batch, grid², grid²]
@@ -142,15 +188,15 @@ pub fn compute_maps(output: &FusionOutput, options: &MapOptions) -> FusionMaps {
             }
             walked.reshape([batch, n])
         }
-        AttentionMapMode::ClsAttention => cls_attention.clone() * cam.clone(),
+        AttentionMapMode::ClsAttention => attention.clone() * cam.clone(),
         AttentionMapMode::ClsAttentionGeometricMean => {
-            (cls_attention.clone() * cam.clone()).clamp_min(0.0).sqrt()
+            (attention.clone() * cam.clone()).clamp_min(0.0).sqrt()
         }
     };
     FusionMaps {
         cam: cam.reshape([batch, gh, gw]),
-        attention: cls_attention.reshape([batch, gh, gw]),
-        fused: relu(fused).reshape([batch, gh, gw]),
+        attention: attention.reshape([batch, gh, gw]),
+        fused: relu(fused).clamp_max(1.0).reshape([batch, gh, gw]),
     }
 }
 
@@ -236,7 +282,9 @@ mod tests {
 
     #[test]
     fn geometric_mean_fusion_is_the_root_of_the_product() {
-        // Partial-class logits 4 and 1 in two cells; the class token attends 0.25 and 0.64.
+        // Partial-class logits 4 and 1 in two cells: CAM tanh(4) = 0.999329, tanh(1) =
+        // 0.761594. The class token attends 0.25 and 0.64, an even share being 1/3: u = 0.75
+        // and 1.92, attention (u - 1) / 3 clipped = 0 and 0.306667.
         let output = two_cells(
             vec![0.0, 0.0, 4.0, 1.0, 0.0, 0.0],
             vec![0.11, 0.25, 0.64, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
@@ -250,11 +298,20 @@ mod tests {
             &output,
             with_mode(AttentionMapMode::ClsAttentionGeometricMean),
         );
-        for (got, want) in product.iter().zip([1.0, 0.64]) {
-            assert!((got - want).abs() < 1e-6, "{product:?}");
+        for (got, want) in product.iter().zip([0.0, 0.233_556]) {
+            assert!((got - want).abs() < 1e-5, "{product:?}");
         }
-        for (got, want) in geometric.iter().zip([1.0, 0.8]) {
-            assert!((got - want).abs() < 1e-6, "{geometric:?}");
+        for (got, want) in geometric.iter().zip([0.0, 0.483_276]) {
+            assert!((got - want).abs() < 1e-5, "{geometric:?}");
+        }
+        let maps = compute_maps(&output, &with_mode(AttentionMapMode::Affinity));
+        let attention = maps.attention.into_data().try_to_vec::<f32>().expect("f32");
+        for (got, want) in attention.iter().zip([0.0, 0.306_667]) {
+            assert!((got - want).abs() < 1e-5, "{attention:?}");
+        }
+        let cam = maps.cam.into_data().try_to_vec::<f32>().expect("f32");
+        for (got, want) in cam.iter().zip([0.999_329, 0.761_594]) {
+            assert!((got - want).abs() < 1e-5, "{cam:?}");
         }
     }
 
@@ -290,12 +347,13 @@ mod tests {
     fn affinity_fusion_walks_the_row_normalised_attention() {
         // Partial-class logits 4 and 0; cell 0 attends only to itself, cell 1 to both
         // equally (rows [1, 0] and [1, 1] before normalisation; the class token's row and
-        // column do not count). One step: [4, 2]; two: [4, 3].
+        // column do not count). The CAM is tanh(4) = 0.999329 and 0: one step gives
+        // [0.999329, 0.499665]; two: [0.999329, 0.749497], on the CAM's scale.
         let output = two_cells(
             vec![0.0, 0.0, 4.0, 0.0, 0.0, 0.0],
             vec![1.0, 0.0, 0.0, 5.0, 1.0, 0.0, 5.0, 1.0, 1.0],
         );
-        for (steps, want) in [(1, [4.0, 2.0]), (2, [4.0, 3.0])] {
+        for (steps, want) in [(1, [0.999_329, 0.499_665]), (2, [0.999_329, 0.749_497])] {
             let options = MapOptions {
                 propagation_steps: steps,
                 ..MapOptions::default()

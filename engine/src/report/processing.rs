@@ -90,9 +90,12 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
             map_options(input).describe()
         ),
         format!(
-            "Tiles blended with a tent window, resized to {} x {} (triangle filter) and \
-             min-max normalised to [0, 1] per map.",
-            info.width, info.height
+            "Tiles blended with a tent window and resized to {} x {} (triangle filter). {}",
+            info.width,
+            info.height,
+            a.map_scale
+                .as_deref()
+                .unwrap_or("Maps min-max normalised to [0, 1] per image (an older analysis).")
         ),
         format!(
             "Regions: 8-connected components of the {} map at or above {:.2}. Overlays: {} \
@@ -167,14 +170,20 @@ pub fn limitations(input: &ReportInput) -> Vec<String> {
             .as_deref()
             .unwrap_or("nothing recorded in its model card")
     ));
-    out.push(
+    out.push(format!(
         "The maps are weakly supervised: the networks were trained with image-level labels \
          only, never with the location of edits. A map shows where the network's evidence \
          concentrates; it is something to inspect, not proof of where an edit is, and a \
-         quiet map does not prove that a region is untouched. Maps are min-max normalised per \
-         image, so their values compare regions within this image, not across images."
-            .to_string(),
-    );
+         quiet map does not prove that a region is untouched. {}",
+        if input.analysis.map_scale.is_some() {
+            "Each map is on a fixed scale (see the processing steps), not normalised per \
+             image: a value means the same on every image, and a map of an image without \
+             evidence stays low."
+        } else {
+            "Maps are min-max normalised per image, so their values compare regions within \
+             this image, not across images."
+        }
+    ));
     let t = &input.analysis.tiling;
     let info = &input.evidence.image.info;
     if (t.work_width, t.work_height) != (info.width, info.height) {
