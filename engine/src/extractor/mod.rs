@@ -120,9 +120,9 @@ impl ExtractorConfig {
     pub fn check(&self) -> Result<(), String> {
         match self {
             Self::MobileNetV2 { image_size, layers } => {
-                if *image_size == 0 || image_size % 32 != 0 {
+                if *image_size == 0 || image_size % 32 != 0 || *image_size > 1024 {
                     return Err(format!(
-                        "MobileNetV2's image_size must be a positive multiple of 32, not {image_size}"
+                        "MobileNetV2's image_size must be a multiple of 32 from 32 to 1024, not {image_size}"
                     ));
                 }
                 match layers {
@@ -132,7 +132,35 @@ impl ExtractorConfig {
                     _ => Ok(()),
                 }
             }
-            Self::Clip { .. } => Ok(()),
+            Self::Clip { vision, .. } => {
+                let sizes = [
+                    ("hidden_size", vision.hidden_size, 4096),
+                    ("intermediate_size", vision.intermediate_size, 16384),
+                    ("num_hidden_layers", vision.num_hidden_layers, 48),
+                    ("num_attention_heads", vision.num_attention_heads, 64),
+                    ("image_size", vision.image_size, 1024),
+                    ("patch_size", vision.patch_size, 64),
+                ];
+                for (field, value, most) in sizes {
+                    if value == 0 || value > most {
+                        return Err(format!(
+                            "extractor.vision.{field} must be 1 to {most}, not {value}"
+                        ));
+                    }
+                }
+                if vision.hidden_size % vision.num_attention_heads != 0
+                    || vision.image_size % vision.patch_size != 0
+                {
+                    return Err(format!(
+                        "extractor.vision: hidden_size ({}) must be a multiple of num_attention_heads ({}) and image_size ({}) of patch_size ({})",
+                        vision.hidden_size,
+                        vision.num_attention_heads,
+                        vision.image_size,
+                        vision.patch_size
+                    ));
+                }
+                Ok(())
+            }
         }
     }
 

@@ -165,9 +165,9 @@ impl ModelConfig {
         positive("detector.z_width", d.z_width)?;
         positive("detector.classifier_hidden", d.classifier_hidden)?;
         let f = &self.fusion;
-        if f.image_size < 32 || f.image_size % 16 != 0 {
+        if f.image_size < 32 || f.image_size % 16 != 0 || f.image_size > 1024 {
             return Err(format!(
-                "fusion.image_size must be a multiple of 16 of at least 32, not {}",
+                "fusion.image_size must be a multiple of 16 from 32 to 1024, not {}",
                 f.image_size
             ));
         }
@@ -193,8 +193,11 @@ impl ModelConfig {
             ));
         }
         let maps = &self.maps;
-        if maps.propagation_steps == 0 {
-            return Err("maps.propagation_steps must be at least 1".to_string());
+        if maps.propagation_steps == 0 || maps.propagation_steps > 64 {
+            return Err(format!(
+                "maps.propagation_steps must be 1 to 64, not {}",
+                maps.propagation_steps
+            ));
         }
         if maps.class >= f.num_classes {
             return Err(format!(
@@ -242,9 +245,17 @@ impl ModelConfig {
     }
 }
 
+/// Sizes from 1 to `most`: zero breaks the networks, and the bound keeps a mistyped or
+/// hostile file from asking for more memory than any machine has.
 fn positive(field: &str, value: usize) -> Result<(), String> {
-    if value == 0 {
-        return Err(format!("{field} must be at least 1, not 0"));
+    let most = match field.rsplit('.').next() {
+        Some("depth" | "blocks_per_stage") => 48,
+        Some("heads") => 64,
+        Some("mlp_ratio" | "channel_ratio") => 16,
+        _ => 4096,
+    };
+    if value == 0 || value > most {
+        return Err(format!("{field} must be 1 to {most}, not {value}"));
     }
     Ok(())
 }

@@ -125,8 +125,10 @@ pub fn load_model_dir(dir: &Path, device: &Device) -> Result<LoadedModel, ModelD
     let config_path = need(CONFIG_FILE)?;
     let weights_path = need(WEIGHTS_FILE)?;
     let card_path = need(CARD_FILE)?;
-    let config = ModelConfig::load(&config_path)
+    // Read here: Burn's `Config::load` calls a file that is not UTF-8 "not found".
+    let config = fs::read(&config_path)
         .map_err(|e| e.to_string())
+        .and_then(|bytes| ModelConfig::load_binary(&bytes).map_err(|e| e.to_string()))
         .and_then(|c| c.check().map(|()| c))
         .map_err(|message| ModelDirError::Invalid {
             path: config_path.clone(),

@@ -152,11 +152,89 @@ impl TrainingConfig {
                         "`{name}` is neither a preset (tiny, small, paper) nor a training config file"
                     ));
                 }
-                let config = Self::load(path).map_err(|e| format!("{name}: {e}"))?;
-                config.model.check().map_err(|e| format!("{name}: {e}"))?;
-                Ok(config)
+                Self::read(path).map_err(|e| format!("{name}: {e}"))
             }
         }
+    }
+
+    /// A `training.json`, read and checked. (Burn's `Config::load` calls a file that is not
+    /// UTF-8 "not found"; this says what is wrong.)
+    pub fn read(path: &std::path::Path) -> Result<Self, String> {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let config = Self::load_binary(&bytes).map_err(|e| e.to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Every value that would panic or train nothing, named with its field.
+    pub fn check(&self) -> Result<(), String> {
+        self.model.check()?;
+        for (field, value, most) in [
+            ("batch_size", self.batch_size, 4096),
+            (
+                "localisation_batch_size",
+                self.localisation_batch_size,
+                4096,
+            ),
+            ("rounds", self.rounds, 100),
+        ] {
+            if value == 0 || value > most {
+                return Err(format!("{field} must be 1 to {most}, not {value}"));
+            }
+        }
+        for (field, value) in [
+            ("teacher_epochs", self.teacher_epochs),
+            ("student_epochs", self.student_epochs),
+            ("generalizer_epochs", self.generalizer_epochs),
+            ("classifier_epochs", self.classifier_epochs),
+            ("localisation_epochs", self.localisation_epochs),
+        ] {
+            if value > 100_000 {
+                return Err(format!("{field} must be at most 100000, not {value}"));
+            }
+        }
+        for (name, o) in [
+            ("detector_optimizer", &self.detector_optimizer),
+            ("localisation_optimizer", &self.localisation_optimizer),
+        ] {
+            if !(o.lr.is_finite() && o.lr > 0.0 && o.lr < 10.0) {
+                return Err(format!(
+                    "{name}.lr must be above 0 and below 10, not {}",
+                    o.lr
+                ));
+            }
+            if !(o.weight_decay.is_finite() && o.weight_decay >= 0.0) {
+                return Err(format!(
+                    "{name}.weight_decay must be 0 or more, not {}",
+                    o.weight_decay
+                ));
+            }
+            if !(o.epsilon.is_finite() && o.epsilon > 0.0) {
+                return Err(format!("{name}.epsilon must be above 0, not {}", o.epsilon));
+            }
+        }
+        if !(self.margin.is_finite() && self.margin > 0.0) {
+            return Err(format!("margin must be above 0, not {}", self.margin));
+        }
+        if !(0.0..1.0).contains(&self.val_fraction) {
+            return Err(format!(
+                "val_fraction must be 0 or more and below 1, not {}",
+                self.val_fraction
+            ));
+        }
+        if let Some(a) = &self.affinity
+            && !(a.weight.is_finite()
+                && a.weight >= 0.0
+                && 0.0 <= a.low
+                && a.low <= a.high
+                && a.high <= 1.0)
+        {
+            return Err(format!(
+                "affinity: weight must be 0 or more and 0 <= low <= high <= 1, not weight {}, low {}, high {}",
+                a.weight, a.low, a.high
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -188,6 +266,39 @@ mod tests {
                 .fusion_init_seed(),
             loaded.fusion_init_seed()
         );
+    }
+
+    #[test]
+    fn values_that_would_panic_or_train_nothing_are_refused_by_name() {
+        let good = TrainingConfig::for_preset(Preset::Small);
+        assert_eq!(good.check(), Ok(()));
+        let cases: [(TrainingConfig, &str); 5] = [
+            (good.clone().with_batch_size(0), "batch_size"),
+            (good.clone().with_rounds(0), "rounds"),
+            (
+                good.clone()
+                    .with_detector_optimizer(OptimizerConfig::new().with_lr(f64::NAN)),
+                "detector_optimizer.lr",
+            ),
+            (good.clone().with_val_fraction(1.0), "val_fraction"),
+            (good.clone().with_margin(-1.0), "margin"),
+        ];
+        for (config, field) in cases {
+            assert!(
+                config.check().is_err_and(|e| e.starts_with(field)),
+                "{field}: {:?}",
+                config.check()
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_text_is_called_what_it_is() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("training.json");
+        std::fs::write(&path, [0xff, 0xfe, b'{']).expect("written");
+        let e = TrainingConfig::read(&path).expect_err("not UTF-8");
+        assert!(e.contains("utf-8") && !e.contains("not found"), "{e}");
     }
 
     #[test]

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use burn::config::Config;
 use burn::module::Module;
 use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::Device;
@@ -200,12 +199,10 @@ pub fn train(
         if !config_path.is_file() {
             return Err(TrainError::NothingToResume(out.clone()));
         }
-        let config =
-            TrainingConfig::load(&config_path).map_err(|e| TrainError::Config(e.to_string()))?;
-        config.model.check().map_err(TrainError::Config)?;
-        config
+        TrainingConfig::read(&config_path)
+            .map_err(|e| TrainError::Config(format!("{}: {e}", config_path.display())))?
     } else {
-        config.model.check().map_err(TrainError::Config)?;
+        config.check().map_err(TrainError::Config)?;
         if out.is_dir() && holds_anything(out).map_err(io(out))? {
             return Err(TrainError::RunExists(out.clone()));
         }
