@@ -173,7 +173,7 @@ pub struct ToolCache {
 }
 
 impl ToolCache {
-    const CAPACITY: usize = 48;
+    const CAPACITY: usize = 16;
 
     /// The entry for `key`, marked as just used.
     pub fn get(&mut self, key: &ToolKey) -> Option<&mut Entry> {
