@@ -177,6 +177,11 @@ fn raising_a_threshold_never_grows_the_mask() {
         previous = masked;
         harness.get_by_label_contains(&format!("Fused ≥ {value:.2}"));
     }
+    // Stretching the contrast changes the picture only: the mask stays as it was.
+    harness.get_by_label("Stretch contrast").click();
+    harness.run_steps(2);
+    assert!(harness.state().state.stretch_contrast);
+    assert_eq!(harness.state_mut().masked_pixels(), Some(previous));
     assert!(
         !harness.state().is_busy(),
         "moving a slider never re-runs the model"

@@ -1,7 +1,8 @@
 //! What is on screen for one analysis: display-resolution copies of the image and maps
 //! (at most `MAX_DISPLAY_SIDE` a side, so sliders stay instant on large photographs), the
 //! textures drawn from them, and the region lists. Textures and regions are rebuilt only
-//! when a setting they depend on changes; the model never runs again.
+//! when a setting they depend on changes; the model never runs again. "Stretch contrast"
+//! changes only the picture, never a value, a threshold or a region.
 
 use std::path::PathBuf;
 
@@ -25,7 +26,8 @@ pub struct Displayed {
     pub image: RgbImage,
     pub maps: [Heatmap; 3],
     image_texture: Option<TextureHandle>,
-    map_textures: [Option<(MapLook, TextureHandle)>; 3],
+    /// Each texture with the look and the contrast stretch it was drawn with.
+    map_textures: [Option<(MapLook, bool, TextureHandle)>; 3],
     regions: [Option<(f32, Vec<Region>)>; 3],
 }
 
@@ -93,15 +95,20 @@ impl Displayed {
             binary_mask: state.binary_mask,
             show_overlay: state.show_overlay,
         };
-        if let Some((old, texture)) = &self.map_textures[index]
-            && *old == look
+        let stretch = state.stretch_contrast && !look.binary_mask;
+        if let Some((old, old_stretch, texture)) = &self.map_textures[index]
+            && (*old, *old_stretch) == (look, stretch)
         {
             return texture.clone();
         }
-        let picture = map_picture(&self.image, &self.maps[index], look);
+        let picture = if stretch {
+            map_picture(&self.image, &stretched(&self.maps[index]), look)
+        } else {
+            map_picture(&self.image, &self.maps[index], look)
+        };
         let name = MapKind::ALL[index].name();
         let texture = ctx.load_texture(name, to_color_image(&picture), TextureOptions::LINEAR);
-        self.map_textures[index] = Some((look, texture.clone()));
+        self.map_textures[index] = Some((look, stretch, texture.clone()));
         texture
     }
 
@@ -117,5 +124,46 @@ impl Displayed {
     /// Scale from display pixels to input pixels.
     pub fn display_to_input(&self) -> f32 {
         self.analysis.input.width as f32 / self.image.width() as f32
+    }
+}
+
+/// A copy of `map` with its own range spread over [0, 1], for the screen only: thresholds,
+/// regions and reports read the map's absolute values. A constant map stays as it is.
+fn stretched(map: &Heatmap) -> Heatmap {
+    let (lo, hi) = map
+        .values
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let range = hi - lo;
+    let values = if range > f32::EPSILON && range.is_finite() {
+        map.values.iter().map(|v| (v - lo) / range).collect()
+    } else {
+        map.values.clone()
+    };
+    Heatmap {
+        width: map.width,
+        height: map.height,
+        values,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stretching_spreads_the_range_and_leaves_a_flat_map_alone() {
+        let map = |values: Vec<f32>| Heatmap {
+            width: values.len() as u32,
+            height: 1,
+            values,
+        };
+        assert_eq!(
+            stretched(&map(vec![0.25, 0.75, 0.5])).values,
+            vec![0.0, 1.0, 0.5]
+        );
+        assert_eq!(stretched(&map(vec![0.1; 4])).values, vec![0.1; 4]);
     }
 }

@@ -98,6 +98,10 @@ fn verdict_ui(ui: &mut Ui, state: &mut State, displayed: &Displayed) {
                 a.model.id, a.model.extractor
             ));
             ui.label(format!("device: {} ({})", a.device.backend, a.device.name));
+            ui.label(match &a.map_scale {
+                Some(scale) => format!("map values: {scale}"),
+                None => "map values: min-max normalised per image (an older analysis)".into(),
+            });
             ui.label(format!(
                 "{} tiles of {} px at {} x {}",
                 a.tiling.tiles, a.tiling.tile_size, a.tiling.work_width, a.tiling.work_height
@@ -144,6 +148,11 @@ fn settings_ui(ui: &mut Ui, state: &mut State) {
         });
     ui.checkbox(&mut state.show_overlay, "Overlay on image (O)");
     ui.checkbox(&mut state.binary_mask, "Binary mask");
+    ui.checkbox(&mut state.stretch_contrast, "Stretch contrast")
+        .on_hover_text(
+            "Spread each map's own range over the colour scale on screen. Display only: \
+             thresholds, regions and reports keep the maps' fixed scales.",
+        );
     ui.horizontal(|ui| {
         ui.radio_value(&mut state.layout, Layout::Grid, "Side by side");
         let single = matches!(state.layout, Layout::Single(_));
@@ -168,7 +177,7 @@ fn regions_ui(ui: &mut Ui, state: &State, displayed: &mut Displayed, selected: &
     let threshold = state.thresholds[index];
     let scale = displayed.display_to_input();
     let regions = displayed.regions(index, threshold);
-    let total: f32 = regions.iter().map(|r| r.area_fraction).sum();
+    let total = regions.iter().fold(0.0f32, |sum, r| sum + r.area_fraction);
     ui.label(
         RichText::new(format!(
             "Regions: {} ≥ {threshold:.2} — {} regions, {:.1}% of the image",

@@ -80,6 +80,8 @@ pub struct State {
     pub inconclusive_below: Option<f32>,
     pub show_overlay: bool,
     pub binary_mask: bool,
+    /// Spread each map's own range over the colour scale on screen (display only).
+    pub stretch_contrast: bool,
     pub layout: Layout,
     pub dark_mode: bool,
     pub last_export_dir: Option<PathBuf>,
@@ -102,6 +104,7 @@ impl Default for State {
             inconclusive_below: None,
             show_overlay: true,
             binary_mask: false,
+            stretch_contrast: false,
             layout: Layout::Grid,
             dark_mode: true,
             last_export_dir: None,
