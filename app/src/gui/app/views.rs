@@ -266,10 +266,15 @@ fn content(
     let m = match (kind, kind.map_index()) {
         (ViewKind::Tool(m), _) => m,
         (_, Some(i)) => {
+            // Older analyses were min-max normalised per image; newer ones record a fixed scale.
+            let high = match d.analysis.map_scale {
+                Some(_) => "1 (fixed scale, see the report)",
+                None => "1 strongest in this image",
+            };
             return Content::Picture {
                 title: kind.title().into(),
                 texture: d.map_texture(ctx, i, state),
-                scale: Some(("0 weakest".into(), "1 strongest in this image".into())),
+                scale: Some(("0".into(), high.into())),
             };
         }
         (_, None) => {
