@@ -90,6 +90,8 @@ pub enum Command {
     VerifyReport(VerifyReportArgs),
     /// Make an Ed25519 key pair for signing reports (PREFIX.key, PREFIX.pub).
     Keygen(KeygenArgs),
+    /// The public keys whose report signatures you trust: add, list, remove.
+    Keys(KeysArgs),
     /// List devices and backends, and show the model card.
     Info(InfoArgs),
     /// Write a model directory with freshly initialised networks (pretrained extractor).
@@ -360,12 +362,34 @@ pub struct VerifyReportArgs {
     /// Model directory to compare with (default: the bundled model, if installed).
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Require a signature by this Ed25519 public key (from `forgelens keygen`).
+    /// Require a signature by this Ed25519 public key (from `forgelens keygen`); without it,
+    /// a signature passes only by a key in your keyring (`forgelens keys`).
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
     /// Print the checks as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Trust the signatures of the public key in FILE (from `forgelens keygen`).
+    Add {
+        file: PathBuf,
+        /// What to call the key (default: the file's name without `.pub`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// The trusted keys, with their fingerprints.
+    List,
+    /// Stop trusting a key, by name or fingerprint.
+    Remove { key: String },
 }
 
 #[derive(Debug, Args)]

@@ -85,26 +85,86 @@ fn signed_reports_verify_and_a_changed_image_does_not() {
     changed[last] ^= 0xFF;
     let changed_path = dir.path().join("chelsea-changed.png");
     std::fs::write(&changed_path, &changed).expect("write");
-    let out = forgelens()
-        .arg("verify-report")
-        .arg(dir.path().join("chelsea.pdf"))
-        .arg(&changed_path)
-        .arg("--model")
-        .arg(&model)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let checks = json["checks"].as_array().expect("checks");
-    let status = |name: &str| {
-        checks
-            .iter()
-            .find(|c| c["name"] == name)
-            .map(|c| c["status"].as_str().unwrap_or("").to_string())
+    // Without --public-key the signature is checked against the keyring, empty at first.
+    let config = dir.path().join("config");
+    let verify = |image: &Path| {
+        let out = forgelens()
+            .env("XDG_CONFIG_HOME", &config)
+            .arg("verify-report")
+            .arg(dir.path().join("chelsea.pdf"))
+            .arg(image)
+            .arg("--model")
+            .arg(&model)
+            .arg("--json")
+            .output()
+            .expect("runs");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let checks = json["checks"].as_array().expect("checks").clone();
+        let check = |name: &str| {
+            checks
+                .iter()
+                .find(|c| c["name"] == name)
+                .map(|c| {
+                    (
+                        c["status"].as_str().unwrap_or("").to_string(),
+                        c["detail"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .expect("the check is there")
+        };
+        (out.status.code(), check("file SHA-256"), check("signature"))
     };
-    assert_eq!(status("file SHA-256").as_deref(), Some("fail"));
-    assert_eq!(status("signature").as_deref(), Some("pass"));
+    let (code, file, signature) = verify(&changed_path);
+    assert_eq!(code, Some(1));
+    assert_eq!(file.0, "fail");
+    assert_eq!(signature.0, "fail", "{signature:?}");
+    let fingerprint = fingerprint_of(&public);
+    assert!(
+        signature.1.contains("unknown key") && signature.1.contains(&fingerprint),
+        "{signature:?}"
+    );
+    let (code, _, signature) = verify(&image);
+    assert_eq!(code, Some(1), "an untrusted signer does not verify");
+    assert_eq!(signature.0, "fail");
+
+    // Trusted through the keyring: the unchanged image verifies, the changed one still not.
+    let keys = |args: &[&str]| {
+        forgelens()
+            .env("XDG_CONFIG_HOME", &config)
+            .arg("keys")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = keys(&["add", public.to_str().expect("UTF-8"), "--name", "lab"]);
+    assert_success(&out);
+    let listed = String::from_utf8_lossy(&keys(&["list"]).stdout).to_string();
+    assert!(
+        listed.contains(&fingerprint) && listed.contains("lab"),
+        "{listed}"
+    );
+    let (code, _, signature) = verify(&image);
+    assert_eq!(code, Some(0), "{signature:?}");
+    assert!(signature.1.contains("trusted key `lab`"), "{signature:?}");
+    let (code, file, signature) = verify(&changed_path);
+    assert_eq!(
+        (code, file.0.as_str(), signature.0.as_str()),
+        (Some(1), "fail", "pass")
+    );
+    assert_success(&keys(&["remove", &fingerprint]));
+    assert_eq!(verify(&image).0, Some(1));
+    let out = keys(&["remove", "lab"]);
+    assert_eq!(out.status.code(), Some(1), "nothing left to remove");
+}
+
+/// The fingerprint `keygen` writes in the public key file's comment.
+fn fingerprint_of(public: &Path) -> String {
+    let text = std::fs::read_to_string(public).expect("public key");
+    text.split("fingerprint ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a fingerprint in the comment")
+        .to_string()
 }
 
 /// A folder this process cannot create files in. Permission bits do not stop root, so when

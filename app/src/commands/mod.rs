@@ -8,6 +8,7 @@ mod info;
 mod init_model;
 mod inspect;
 mod keygen;
+mod keys;
 mod report;
 mod train;
 mod verify_report;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Report(args)) => report::run(args),
         Some(Command::VerifyReport(args)) => verify_report::run(args),
         Some(Command::Keygen(args)) => keygen::run(args),
+        Some(Command::Keys(args)) => keys::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::InitModel(args)) => init_model::run(args),
         Some(Command::Forge(args)) => forge::run(args),

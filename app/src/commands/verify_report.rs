@@ -1,13 +1,16 @@
 //! `forgelens verify-report REPORT IMAGE`: does the report describe this exact file, was it
-//! made with the installed model, and is its signature valid? One line per check; exit code
-//! 0 when no check failed, 1 otherwise.
+//! made with the installed model, and is its signature valid and by a trusted key
+//! (`--public-key`, else the keyring of `forgelens keys`)? One line per check; exit code 0
+//! when no check failed, 1 otherwise.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::model::load_model_dir;
-use forgelens_engine::report::{CheckStatus, InstalledModel, read_verifying_key, verify_report};
+use forgelens_engine::report::{
+    CheckStatus, InstalledModel, Keyring, Trust, read_verifying_key, verify_report_trusting,
+};
 use forgelens_engine::select_device;
 
 use crate::cli::VerifyReportArgs;
@@ -23,6 +26,14 @@ pub fn run(args: VerifyReportArgs) -> Result<ExitCode> {
         .as_deref()
         .map(read_verifying_key)
         .transpose()?;
+    let trusted = match expected_key {
+        Some(_) => Vec::new(),
+        None => Keyring::user()?.list()?,
+    };
+    let trust = match &expected_key {
+        Some(key) => Trust::Expected(key),
+        None => Trust::Keyring(&trusted),
+    };
     // An explicit --model must load; without it, the bundled model is compared if installed.
     let model_dir = match &args.model {
         Some(dir) => Some(dir.clone()),
@@ -40,7 +51,7 @@ pub fn run(args: VerifyReportArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let verification = verify_report(&report, &image, installed.as_ref(), expected_key.as_ref())
+    let verification = verify_report_trusting(&report, &image, installed.as_ref(), trust)
         .with_context(|| format!("reading {}", args.report.display()))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&verification)?);

@@ -13,6 +13,7 @@ mod font_subset;
 pub mod html;
 pub mod index;
 pub mod jpeg_quality;
+pub mod keyring;
 pub mod metadata;
 pub mod pdf;
 mod pdf_layout;
@@ -33,10 +34,13 @@ pub use document::{
     CaseInfo, MapThresholds, ModelRecord, REPORT_FORMAT, REPORT_SCHEMA_VERSION, Report, ToolInfo,
 };
 pub use embed::{EmbeddedReport, ReportFormat, extract_report};
+pub use keyring::{Keyring, KeyringError, TrustedKey};
 pub use signing::{
     ReportSignature, generate_key, read_signing_key, read_verifying_key, write_key_pair,
 };
-pub use verify::{Check, CheckStatus, InstalledModel, Verification, verify_report};
+pub use verify::{
+    Check, CheckStatus, InstalledModel, Trust, Verification, verify_report, verify_report_trusting,
+};
 
 use crate::analysis::{Analysis, verdict};
 use crate::analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::document::{REPORT_FORMAT, REPORT_SCHEMA_VERSION, Report};
 use super::embed::{ExtractError, ReportFormat, extract_report};
 use super::evidence::{md5_hex, pixels_sha256, sha256_hex};
-use super::signing::{fingerprint, verify_signature};
+use super::keyring::TrustedKey;
+use super::signing::{ReportSignature, fingerprint, verify_signature};
 use crate::image_input::{ImageLimits, decode_image};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,12 +75,36 @@ pub enum VerifyError {
     NewerSchema { found: u32 },
 }
 
-/// Verifies `report_bytes` (a PDF, HTML or JSON report) against `evidence_bytes`.
+/// Whose signatures authenticate a report.
+#[derive(Debug, Clone, Copy)]
+pub enum Trust<'a> {
+    /// Only this key, and a signature is required (`--public-key`).
+    Expected(&'a VerifyingKey),
+    /// The user's trusted keys; an unsigned report is not checked.
+    Keyring(&'a [TrustedKey]),
+}
+
+/// Verifies `report_bytes` (a PDF, HTML or JSON report) against `evidence_bytes`; a
+/// signature passes only by `expected_key`, and with none given it trusts no key.
 pub fn verify_report(
     report_bytes: &[u8],
     evidence_bytes: &[u8],
     installed_model: Option<&InstalledModel>,
     expected_key: Option<&VerifyingKey>,
+) -> Result<Verification, VerifyError> {
+    let trust = match expected_key {
+        Some(key) => Trust::Expected(key),
+        None => Trust::Keyring(&[]),
+    };
+    verify_report_trusting(report_bytes, evidence_bytes, installed_model, trust)
+}
+
+/// Verifies `report_bytes` against `evidence_bytes`, authenticating a signature by `trust`.
+pub fn verify_report_trusting(
+    report_bytes: &[u8],
+    evidence_bytes: &[u8],
+    installed_model: Option<&InstalledModel>,
+    trust: Trust<'_>,
 ) -> Result<Verification, VerifyError> {
     let embedded = extract_report(report_bytes)?;
     let report: Report = serde_json::from_slice(&embedded.report_json)
@@ -184,51 +209,11 @@ pub fn verify_report(
         },
     });
 
-    checks.push(match (&embedded.signature, expected_key) {
-        (Some(signature), expected) => match verify_signature(&embedded.report_json, signature) {
-            Ok(key) => match expected {
-                Some(expected) if *expected != key => check(
-                    "signature",
-                    false,
-                    format!(
-                        "valid, but made with key {} and not the expected key {}",
-                        fingerprint(&key),
-                        fingerprint(expected)
-                    ),
-                ),
-                Some(_) => check(
-                    "signature",
-                    true,
-                    format!(
-                        "valid Ed25519 signature by the expected key {}",
-                        fingerprint(&key)
-                    ),
-                ),
-                None => check(
-                    "signature",
-                    true,
-                    format!(
-                        "valid Ed25519 signature by key {} (pass --public-key to check who signed)",
-                        fingerprint(&key)
-                    ),
-                ),
-            },
-            Err(err) => check("signature", false, err.to_string()),
-        },
-        (None, Some(expected)) => check(
-            "signature",
-            false,
-            format!(
-                "the report is not signed, but a signature by key {} was expected",
-                fingerprint(expected)
-            ),
-        ),
-        (None, None) => Check {
-            name: "signature",
-            status: CheckStatus::NotChecked,
-            detail: "the report is not signed".to_string(),
-        },
-    });
+    checks.push(signature_check(
+        &embedded.report_json,
+        embedded.signature.as_ref(),
+        trust,
+    ));
 
     Ok(Verification {
         format: embedded.format,
@@ -236,4 +221,66 @@ pub fn verify_report(
         checks,
         report,
     })
+}
+
+fn signature_check(report_json: &[u8], signature: Option<&ReportSignature>, trust: Trust) -> Check {
+    let Some(signature) = signature else {
+        return match trust {
+            Trust::Expected(expected) => check(
+                "signature",
+                false,
+                format!(
+                    "the report is not signed, but a signature by key {} was expected",
+                    fingerprint(expected)
+                ),
+            ),
+            Trust::Keyring(_) => Check {
+                name: "signature",
+                status: CheckStatus::NotChecked,
+                detail: "the report is not signed".to_string(),
+            },
+        };
+    };
+    let key = match verify_signature(report_json, signature) {
+        Ok(key) => key,
+        Err(err) => return check("signature", false, err.to_string()),
+    };
+    match trust {
+        Trust::Expected(expected) if *expected == key => check(
+            "signature",
+            true,
+            format!(
+                "valid Ed25519 signature by the expected key {}",
+                fingerprint(&key)
+            ),
+        ),
+        Trust::Expected(expected) => check(
+            "signature",
+            false,
+            format!(
+                "valid, but made with key {} and not the expected key {}",
+                fingerprint(&key),
+                fingerprint(expected)
+            ),
+        ),
+        Trust::Keyring(trusted) => match trusted.iter().find(|t| t.key == key) {
+            Some(t) => check(
+                "signature",
+                true,
+                format!(
+                    "valid Ed25519 signature by trusted key `{}` ({})",
+                    t.name,
+                    fingerprint(&key)
+                ),
+            ),
+            None => check(
+                "signature",
+                false,
+                format!(
+                    "signed by an unknown key {}: the signature is valid, but the key is not one you trust (`forgelens keys add KEY.pub`, or --public-key KEY.pub)",
+                    fingerprint(&key)
+                ),
+            ),
+        },
+    }
 }
