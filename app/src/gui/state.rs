@@ -3,14 +3,14 @@
 
 use std::path::PathBuf;
 
-use forgelens_engine::DeviceChoice;
 use forgelens_engine::render::Colormap;
+use forgelens_engine::{DeviceChoice, MapKind};
 use serde::{Deserialize, Serialize};
 
 use super::toolbox::{ToolMap, ToolboxSettings};
 use super::training::TrainingSettings;
 
-/// Every view: the image, the learned maps (the engine's `MapKind`s, by `map_index`) and the
+/// Every view: the image, the learned maps (`map_kind`: the engine's `MapKind`) and the
 /// toolbox's maps. Learned views keep their own variants so that saved layouts still load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ViewKind {
@@ -40,14 +40,19 @@ impl ViewKind {
         }
     }
 
-    /// Index into `[cam, attention, fused]`.
-    pub fn map_index(self) -> Option<usize> {
+    /// The engine's map kind of a learned view.
+    pub fn map_kind(self) -> Option<MapKind> {
         match self {
             ViewKind::Image | ViewKind::Tool(_) => None,
-            ViewKind::Cam => Some(0),
-            ViewKind::Attention => Some(1),
-            ViewKind::Fused => Some(2),
+            ViewKind::Cam => Some(MapKind::Cam),
+            ViewKind::Attention => Some(MapKind::Attention),
+            ViewKind::Fused => Some(MapKind::Fused),
         }
+    }
+
+    /// Index into `[cam, attention, fused]`.
+    pub fn map_index(self) -> Option<usize> {
+        self.map_kind().map(MapKind::index)
     }
 }
 
