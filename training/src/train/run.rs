@@ -65,6 +65,10 @@ pub enum TrainError {
     PretrainedStem(#[from] forgelens_engine::extractor::ImportError),
     #[error("cancelled; resume with --resume")]
     Cancelled,
+    #[error(
+        "the {stage} stage's validation gave no `{metric}`, the metric that chooses its best epoch"
+    )]
+    MissingMetric { stage: String, metric: &'static str },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -406,7 +410,11 @@ impl Run<'_> {
 
     fn truncate_metrics(&self, phase: usize, epochs_done: usize) -> Result<(), TrainError> {
         let path = self.options.out.join(METRICS_FILE);
-        let text = fs::read_to_string(&path).unwrap_or_default();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(io(&path)(e)),
+        };
         let kept: String = text
             .lines()
             .filter(|line| {
@@ -579,7 +587,10 @@ impl Run<'_> {
             let val = self.validate(stage, &networks);
             let mut is_best = false;
             if let Some(metric) = stage.selection_metric() {
-                let score = val.get(metric).copied().unwrap_or(0.0);
+                let score = *val.get(metric).ok_or(TrainError::MissingMetric {
+                    stage: stage.to_string(),
+                    metric,
+                })?;
                 if best_score.is_none_or(|b| score > b) {
                     best_score = Some(score);
                     best = Some(networks.clone());
@@ -679,11 +690,7 @@ impl Run<'_> {
             let batch = DetectorBatch::new(&self.train, chunk, &plain);
             let f = stages::classifier::features(&nets, &batch);
             let [b, d] = f.dims();
-            let values: Vec<f32> = f
-                .into_data()
-                .convert::<f32>()
-                .try_into_vec::<f32>()
-                .unwrap_or_default();
+            let values: Vec<f32> = stages::values(f.into_data());
             for i in 0..b {
                 points.push(values[i * d..(i + 1) * d].to_vec());
             }

@@ -46,12 +46,7 @@ pub fn score_predictions(
     let mut confusion = Confusion::new(3);
     for chunk in rows.chunks(64) {
         let batch = DetectorBatch::new(part, chunk, device);
-        let predicted: Vec<i64> = logits_of(&batch)
-            .argmax(1)
-            .into_data()
-            .convert::<i64>()
-            .try_into_vec::<i64>()
-            .unwrap_or_default();
+        let predicted: Vec<i64> = super::values(logits_of(&batch).argmax(1).into_data());
         for (&r, p) in chunk.iter().zip(predicted) {
             confusion.add(part.label(r).index(), p as usize);
         }

@@ -144,12 +144,7 @@ pub fn validate(
         let (pixels, _) = val.batch(chunk, tile, None, device);
         let out = nets.fusion.forward(pixels);
         let p = softmax(out.cnn_logits, 1) + softmax(out.transformer_logits, 1);
-        let predicted: Vec<i64> = p
-            .argmax(1)
-            .into_data()
-            .convert::<i64>()
-            .try_into_vec::<i64>()
-            .unwrap_or_default();
+        let predicted: Vec<i64> = super::values(p.argmax(1).into_data());
         for (&r, k) in chunk.iter().zip(predicted) {
             confusion.add(val.labels[r].index(), k as usize);
         }

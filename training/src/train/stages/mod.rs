@@ -17,6 +17,13 @@ use super::networks::Trainable;
 /// Named loss terms of one batch; `terms[0]` is the total that is minimised.
 pub type Losses = Vec<(&'static str, Tensor<1>)>;
 
+/// A tensor's values as `T`: converted first, so reading them back cannot fail.
+pub fn values<T: burn::tensor::Element>(data: burn::tensor::TensorData) -> Vec<T> {
+    data.convert::<T>()
+        .try_into_vec::<T>()
+        .expect("the data was converted to this element type just above")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Teacher,

@@ -93,8 +93,5 @@ pub fn discrepancies(nets: &Networks, part: &Part, device: &Device) -> (Vec<f32>
 }
 
 fn read(t: burn::tensor::Tensor<1>) -> Vec<f32> {
-    t.into_data()
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .unwrap_or_default()
+    super::values(t.into_data())
 }
