@@ -171,7 +171,10 @@ fn hostile_files_give_clear_errors_never_a_panic_or_leftovers() {
             file.display()
         );
     }
-    eprintln!("{} hostile files: {failed} refused, {analysed} analysed", files.len());
+    eprintln!(
+        "{} hostile files: {failed} refused, {analysed} analysed",
+        files.len()
+    );
     assert!(failed >= 15, "most of the corpus must be refused: {failed}");
     assert!(analysed >= 1, "some flips still decode: {analysed}");
 }

@@ -4,23 +4,12 @@
 //! training figures are, text in egui's bundled Ubuntu font.
 
 use std::path::Path;
-use std::sync::Once;
 
 use forgelens_engine::files::write_png;
 use plotters::prelude::*;
 
 use super::report::Calibration;
-
-fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            epaint_default_fonts::UBUNTU_LIGHT,
-        );
-    });
-}
+use crate::train::figures::register_font;
 
 fn plot_error(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())

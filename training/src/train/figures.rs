@@ -49,14 +49,19 @@ pub struct EmbeddingFigure {
     pub labels: Vec<Label>,
 }
 
-fn register_font() {
+/// Plot text in the engine's bundled DejaVu Sans (the reports' font), registered once.
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let _ = plotters::style::register_font(
+        if plotters::style::register_font(
             "sans-serif",
             FontStyle::Normal,
-            epaint_default_fonts::UBUNTU_LIGHT,
-        );
+            forgelens_engine::report::pdf::DEJAVU_SANS,
+        )
+        .is_err()
+        {
+            log::warn!("the bundled font did not load: figures will have no text");
+        }
     });
 }
 
