@@ -349,6 +349,10 @@ pub struct ReportArgs {
     /// of the model card's calibrated threshold.
     #[arg(long, value_name = "P", value_parser = parse_share)]
     pub inconclusive_below: Option<f32>,
+    /// Classic tools to run and include, each in a section with its parameters (defaults),
+    /// findings and maps: names as `inspect --tool` takes (ela,noise,jpeg,ghosts,...).
+    #[arg(long, value_delimiter = ',', value_parser = parse_tool)]
+    pub tools: Vec<forgelens_forensics::Tool>,
     #[command(flatten)]
     pub tiling: TilingArgs,
 }

@@ -1,161 +1,21 @@
 //! Reports end to end through the engine, on a fixed analysis so that every byte is known:
 //! the golden JSON (fixed clock and tool), the HTML (input hash and every parameter), the
 //! PDF (opens, renders a non-blank first page with poppler's `pdftoppm`, carries its JSON),
-//! verification against the right image and a one-byte-changed copy, and signatures.
+//! verification against the right image and a one-byte-changed copy, and signatures. The
+//! toolbox's sections are in `report_toolbox.rs`; the fixture in `report_fixture/`.
 
-use std::path::PathBuf;
+mod report_fixture;
+
 use std::process::Command;
 
-use forgelens_engine::AnalyzerOptions;
-use forgelens_engine::analysis::{
-    ANALYSIS_SCHEMA_VERSION, Analysis, DeviceInfo, Heatmap, Maps, ModelInfo, Probabilities,
-    TilingInfo, Timings, verdict,
-};
-use forgelens_engine::extractor::ExtractorConfig;
-use forgelens_engine::image_input::ImageLimits;
-use forgelens_engine::model::ModelCard;
 use forgelens_engine::report::html::escape;
 use forgelens_engine::report::sections::flatten_json;
 use forgelens_engine::report::signing::SigningKey;
 use forgelens_engine::report::verify::InstalledModel;
 use forgelens_engine::report::{
-    CaseInfo, CheckStatus, Clock, EvidenceFile, FixedClock, ModelRecord, Report, ReportFormat,
-    ReportInput, ReportOptions, ToolInfo, build_report, extract_report, read_evidence,
-    render_report, report_json, verify_report,
+    CheckStatus, ReportFormat, extract_report, render_report, report_json, verify_report,
 };
-
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-const EVIDENCE: &str = "tests/fixtures/images/rgba.png";
-const GOLDEN: &str = "tests/fixtures/golden/report.json";
-
-/// Maps with known structure: two rectangles in the fused map, gradients in the others.
-fn synthetic_analysis(evidence: &EvidenceFile) -> Analysis {
-    let (w, h) = (evidence.image.info.width, evidence.image.info.height);
-    let map = |f: &dyn Fn(u32, u32) -> f32| Heatmap {
-        width: w,
-        height: h,
-        values: (0..h)
-            .flat_map(|y| (0..w).map(move |x| (x, y)))
-            .map(|(x, y)| f(x, y))
-            .collect(),
-    };
-    let fused = map(&|x, y| {
-        if (10..40).contains(&x) && (8..30).contains(&y) {
-            0.9
-        } else if (70..80).contains(&x) && (40..50).contains(&y) {
-            0.6
-        } else {
-            0.1
-        }
-    });
-    let probabilities = Probabilities {
-        real: 0.125,
-        partial: 0.75,
-        full: 0.125,
-    };
-    Analysis {
-        schema_version: ANALYSIS_SCHEMA_VERSION,
-        input: evidence.image.info.clone(),
-        model: ModelInfo {
-            id: "golden-000000000000".into(),
-            name: "golden".into(),
-            weights_sha256: "11".repeat(32),
-            extractor: "mobilenet-v2".into(),
-            trained: false,
-        },
-        device: DeviceInfo {
-            backend: "flex".into(),
-            name: "CPU (flex)".into(),
-        },
-        verdict: verdict(&probabilities, false, None),
-        probabilities,
-        discrepancy: [0.5, 0.25],
-        fusion_probabilities: None,
-        maps: Maps {
-            cam: map(&|x, _| x as f32 / (w - 1) as f32),
-            attention: map(&|_, y| y as f32 / (h - 1) as f32),
-            fused,
-        },
-        map_scale: Some(forgelens_engine::fusion::MapOptions::default().describe_scale()),
-        tiling: TilingInfo {
-            tile_size: 64,
-            tiles: 2,
-            overlap: 0.25,
-            work_width: w,
-            work_height: h,
-        },
-        timings: Timings {
-            decode_ms: 1.5,
-            detect_ms: 20.0,
-            localise_ms: 30.0,
-            total_ms: 51.5,
-        },
-    }
-}
-
-fn model_record() -> ModelRecord {
-    let extractor = ExtractorConfig::mobilenet_v2();
-    ModelRecord {
-        id: "golden-000000000000".into(),
-        name: "golden".into(),
-        weights_sha256: "11".repeat(32),
-        content_sha256: "22".repeat(32),
-        extractor: extractor.id(),
-        trained: false,
-        card: ModelCard::untrained("golden", &extractor.id(), "bundled MobileNetV2"),
-        config: serde_json::json!({"name": "golden", "extractor": extractor}),
-    }
-}
-
-struct Fixture {
-    evidence: EvidenceFile,
-    analysis: Analysis,
-    report: Report,
-    options: ReportOptions,
-}
-
-fn fixture() -> Fixture {
-    let evidence = read_evidence(&repo(EVIDENCE), &ImageLimits::default()).expect("evidence");
-    let analysis = synthetic_analysis(&evidence);
-    let clock = FixedClock::from_unix_seconds(1_767_323_045);
-    let options = ReportOptions::default();
-    let input = ReportInput {
-        evidence: &evidence,
-        analysis: &analysis,
-        model: model_record(),
-        analyzer_options: AnalyzerOptions::default(),
-        case: CaseInfo {
-            analyst: Some("A. Analyst <lab 3>".into()),
-            case_id: Some("CASE-2026-001".into()),
-            notes: Some("Received on a USB stick; hashed on arrival.".into()),
-        },
-        tool: ToolInfo {
-            name: "ForgeLens".into(),
-            version: "0.0.0-golden".into(),
-            source_revision: "0123456789abcdef0123456789abcdef01234567".into(),
-        },
-        started: FixedClock::from_unix_seconds(1_767_323_040).now(),
-        finished: FixedClock::from_unix_seconds(1_767_323_041).now(),
-    };
-    let mut report = build_report(&input, &options, &clock);
-    // The path depends on where the repository is checked out.
-    report.evidence.path = Some(EVIDENCE.to_string());
-    Fixture {
-        evidence,
-        analysis,
-        report,
-        options,
-    }
-}
-
-fn render(f: &Fixture, format: ReportFormat, key: Option<&SigningKey>) -> Vec<u8> {
-    render_report(&f.report, &f.evidence, &f.analysis, &f.options, format, key)
-}
+use report_fixture::{EVIDENCE, GOLDEN, fixture, render, repo};
 
 #[test]
 fn report_json_matches_the_golden_file() {
@@ -223,7 +83,17 @@ fn html_contains_the_hashes_and_every_parameter() {
     assert!(html.contains("CASE-2026-001"));
     assert!(html.contains("UNTRAINED"));
     // Self-contained: pictures inline, nothing fetched.
-    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 5);
+    let tool_maps: usize = f
+        .toolbox
+        .runs
+        .iter()
+        .map(|r| r.result.as_ref().map_or(0, |o| o.maps.len()))
+        .sum();
+    assert!(tool_maps > 0, "ELA has maps");
+    assert_eq!(
+        html.matches("src=\"data:image/png;base64,").count(),
+        5 + tool_maps
+    );
     assert!(!html.contains("http://") && !html.contains("https://"));
     // The embedded report data is the report JSON, byte for byte.
     let embedded = extract_report(html.as_bytes()).expect("embedded");
@@ -240,6 +110,7 @@ fn html_contains_the_hashes_and_every_parameter() {
         &with_metrics,
         &f.evidence,
         &f.analysis,
+        &f.toolbox,
         &f.options,
         ReportFormat::Html,
         None,

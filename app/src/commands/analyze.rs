@@ -15,7 +15,7 @@ use forgelens_engine::render::Colormap;
 use forgelens_engine::report::index::{IndexRow, write_index};
 use forgelens_engine::report::{
     Clock, ModelRecord, ReportInput, ReportOptions, SystemClock, build_report, check_writable,
-    read_evidence, render_report, write_report_file,
+    read_evidence, render_report, run_toolbox, write_report_file,
 };
 use forgelens_engine::{Analyzer, select_device};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -119,9 +119,11 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                 )
                 .with_context(|| format!("writing results to {}", args.out.display()))?;
                 if let Some(dir) = &args.report_dir {
+                    let toolbox = run_toolbox(&evidence, &report_options.toolbox);
                     let input = ReportInput {
                         evidence: &evidence,
                         analysis: &analysis,
+                        toolbox: &toolbox,
                         model: ModelRecord::from_loaded(analyzer.model()),
                         analyzer_options: options,
                         case: case_info(&args.case),
@@ -134,6 +136,7 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                         &report,
                         &evidence,
                         &analysis,
+                        &toolbox,
                         &report_options,
                         args.report_format,
                         key.as_ref(),

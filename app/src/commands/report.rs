@@ -1,5 +1,5 @@
 //! `forgelens report IMAGE`: analyse one image and write a report to hand on (PDF, HTML or
-//! JSON; optionally signed). The evidence is read once and never written; the report file is
+//! JSON; optionally signed), with the classic tools named by `--tools`. The evidence is read once and never written; the report file is
 //! written atomically. Also the case and signing-key helpers that `analyze --report-dir` uses.
 
 use std::path::{Path, PathBuf};
@@ -10,9 +10,11 @@ use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::report::signing::SigningKey;
 use forgelens_engine::report::{
     CaseInfo, MapThresholds, ReportFormat, ReportOptions, ReportRequest, SystemClock,
-    analyze_and_report, check_writable, read_evidence, read_signing_key, write_report_file,
+    ToolboxRequest, analyze_and_report, check_writable, read_evidence, read_signing_key,
+    write_report_file,
 };
 use forgelens_engine::{Analyzer, select_device};
+use forgelens_forensics::Params;
 
 use crate::build_info::tool_info;
 use crate::cli::{CaseArgs, ReportArgs};
@@ -92,6 +94,10 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         },
         regions_map: args.regions_map,
         inconclusive_below: args.inconclusive_below,
+        toolbox: ToolboxRequest {
+            tools: args.tools.clone(),
+            params: Params::default(),
+        },
         ..ReportOptions::default()
     };
     let request = ReportRequest {

@@ -67,8 +67,17 @@ pub struct MetadataFindings {
     pub exif: Vec<ExifEntry>,
     /// Why EXIF could not be read, when present but unreadable.
     pub exif_error: Option<String>,
+    /// Make and model as one name (EXIF, else XMP).
     pub camera: Option<String>,
+    /// EXIF `Make` and `Model` as written.
+    #[serde(default)]
+    pub camera_make: Option<String>,
+    #[serde(default)]
+    pub camera_model: Option<String>,
+    /// EXIF `DateTimeOriginal`, `DateTimeDigitized` and `DateTime`, as written.
     pub date_original: Option<String>,
+    #[serde(default)]
+    pub date_digitized: Option<String>,
     pub date_modified: Option<String>,
     /// The pixel size the metadata states (EXIF or XMP PixelX/YDimension).
     pub stated_size: Option<(u32, u32)>,
@@ -137,7 +146,10 @@ pub fn run(evidence: &Evidence, params: &MetadataParams) -> Result<Outcome, Fore
         exif: Vec::new(),
         exif_error: None,
         camera: None,
+        camera_make: None,
+        camera_model: None,
         date_original: None,
+        date_digitized: None,
         date_modified: None,
         stated_size: None,
         gps: None,
@@ -299,7 +311,9 @@ fn read_exif(exif: &Exif, evidence: &Evidence, params: &MetadataParams, f: &mut 
             value: field.display_value().with_unit(exif).to_string(),
         })
         .collect();
-    f.camera = match (ascii_text(exif, Tag::Make), ascii_text(exif, Tag::Model)) {
+    f.camera_make = ascii_text(exif, Tag::Make);
+    f.camera_model = ascii_text(exif, Tag::Model);
+    f.camera = match (f.camera_make.clone(), f.camera_model.clone()) {
         (Some(make), Some(model)) if model.starts_with(&make) => Some(model),
         (Some(make), Some(model)) => Some(format!("{make} {model}")),
         (a, b) => a.or(b),
@@ -315,6 +329,7 @@ fn read_exif(exif: &Exif, evidence: &Evidence, params: &MetadataParams, f: &mut 
         f.stated_size = Some((w, h));
     }
     f.date_original = ascii_text(exif, Tag::DateTimeOriginal);
+    f.date_digitized = ascii_text(exif, Tag::DateTimeDigitized);
     f.date_modified = ascii_text(exif, Tag::DateTime);
     if let (Some(o), Some(m)) = (&f.date_original, &f.date_modified) {
         if o != m {

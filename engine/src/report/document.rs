@@ -11,6 +11,8 @@ use crate::analysis::{DeviceInfo, Probabilities, Timings, Verdict};
 use crate::map_kind::MapKind;
 use crate::model::ModelCard;
 use crate::regions::Region;
+use forgelens_forensics::metadata::{SoftwareTrace, ThumbnailComparison};
+use forgelens_forensics::{MapSummary, Tool};
 
 /// The value of `Report::format`.
 pub const REPORT_FORMAT: &str = "forgelens-report";
@@ -31,6 +33,10 @@ pub struct Report {
     pub results: Results,
     /// What the result can and cannot tell, in sentences for people.
     pub limitations: Vec<String>,
+    /// The classic toolbox: the metadata summary and Content Credentials status, and every
+    /// tool the analyst ran. `None` in reports made before the toolbox existed.
+    #[serde(default)]
+    pub toolbox: Option<Toolbox>,
 }
 
 /// The program that made the report.
@@ -234,5 +240,68 @@ pub struct MapRecord {
     pub values_sha256: String,
     /// SHA-256 of the 8-bit greyscale PNG of the map, the file `forgelens analyze` writes as
     /// `<stem>.<map>.png`.
+    pub png_sha256: String,
+}
+
+/// The classic toolbox's part of a report (`forgelens-forensics`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Toolbox {
+    pub metadata: MetadataSummary,
+    pub content_credentials: CredentialsStatus,
+    /// The tools the analyst ran, in the toolbox's order.
+    pub runs: Vec<ToolRecord>,
+}
+
+/// What the metadata tool says about the file's history, beyond `Evidence::metadata`
+/// (camera and dates, from the same reading).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetadataSummary {
+    /// EXIF, XMP, IPTC, PNG text and JPEG comment fields naming software.
+    pub software: Vec<SoftwareTrace>,
+    /// Known editors or image generators named in those traces.
+    pub editor_markers: Vec<String>,
+    /// Position as text, when the file states one.
+    pub gps: Option<String>,
+    /// The embedded EXIF thumbnail compared with the image.
+    pub thumbnail: Option<ThumbnailComparison>,
+    pub notes: Vec<String>,
+    /// Why the metadata could not be read.
+    pub error: Option<String>,
+}
+
+/// Whether the file carries Content Credentials (C2PA), and how they validate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialsStatus {
+    /// Whether this program checked them.
+    pub checked: bool,
+    /// One line: "no Content Credentials", "not checked: ...", the SDK's judgement.
+    pub summary: String,
+    /// The C2PA tool's findings, when checked.
+    pub findings: Option<serde_json::Value>,
+}
+
+/// One tool run: its parameters, time, findings and maps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolRecord {
+    pub tool: Tool,
+    /// The tool's own parameters (`null` for a tool without any).
+    pub parameters: serde_json::Value,
+    /// Wall-clock time the tool took.
+    pub elapsed_ms: f64,
+    /// The tool's findings (`forgelens_forensics::Findings`), absent when it failed.
+    pub findings: Option<serde_json::Value>,
+    /// Why the tool failed.
+    pub error: Option<String>,
+    pub maps: Vec<ToolMapRecord>,
+}
+
+/// One map of a tool: its scale and statistics, and the hashes that identify it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolMapRecord {
+    #[serde(flatten)]
+    pub summary: MapSummary,
+    /// SHA-256 of the values as little-endian f32, row-major (upright).
+    pub values_sha256: String,
+    /// SHA-256 of the 8-bit greyscale PNG, the file `forgelens inspect` writes.
     pub png_sha256: String,
 }

@@ -26,6 +26,9 @@ pub struct Figures {
     pub overlays: Vec<(MapKind, RgbImage)>,
     /// The colour scale from 0 (left) to 1 (right).
     pub scale: RgbImage,
+    /// `(caption, overlay)` of each toolbox run's maps, in the order of the report's runs
+    /// (`toolbox::tool_figures`).
+    pub tools: Vec<Vec<(String, RgbImage)>>,
 }
 
 fn display_size(width: u32, height: u32) -> (u32, u32) {
@@ -81,6 +84,7 @@ pub fn make_figures(
         image: small,
         overlays,
         scale,
+        tools: Vec::new(),
     }
 }
 

@@ -87,14 +87,7 @@ fn figures_html(report: &Report, figures: &Figures) -> String {
         };
         items.push((caption, png_bytes(picture)));
     }
-    for (caption, png) in items {
-        html += &format!(
-            "<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n",
-            data_uri(&png),
-            escape(&caption),
-            escape(&caption)
-        );
-    }
+    html += &figure_items(&items);
     html += "</div>\n";
     html += &format!(
         "<p class=\"scale\">Colour scale ({}, opacity {:.2}): 0 <img src=\"{}\" alt=\"colour scale from 0 to 1\"> 1</p>\n",
@@ -103,6 +96,31 @@ fn figures_html(report: &Report, figures: &Figures) -> String {
         data_uri(&png_bytes(&figures.scale))
     );
     html
+}
+
+fn figure_items(items: &[(String, Vec<u8>)]) -> String {
+    let mut html = String::new();
+    for (caption, png) in items {
+        html += &format!(
+            "<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n",
+            data_uri(png),
+            escape(caption),
+            escape(caption)
+        );
+    }
+    html
+}
+
+/// A toolbox run's overlays, on the report's colour scale.
+fn tool_figures_html(figures: &Figures, index: usize) -> String {
+    let items: Vec<(String, Vec<u8>)> = figures
+        .tools
+        .get(index)
+        .into_iter()
+        .flatten()
+        .map(|(caption, picture)| (caption.clone(), png_bytes(picture)))
+        .collect();
+    format!("<div class=\"figures\">\n{}</div>\n", figure_items(&items))
 }
 
 /// The HTML report. `report_json` must be the exact bytes that `signature` (if any) signs.
@@ -180,6 +198,7 @@ pub fn render_html(
                     }
                 }
                 Block::Figures => html += &figures_html(report, figures),
+                Block::ToolMaps(index) => html += &tool_figures_html(figures, *index),
             }
         }
     }

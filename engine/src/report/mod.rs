@@ -12,14 +12,14 @@ pub mod figures;
 mod font_subset;
 pub mod html;
 pub mod index;
-pub mod jpeg_quality;
 pub mod keyring;
-pub mod metadata;
 pub mod pdf;
 mod pdf_layout;
 pub mod processing;
 pub mod sections;
 pub mod signing;
+pub mod toolbox;
+mod toolbox_sections;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +52,9 @@ use crate::progress::{CancelToken, ProgressSink};
 use crate::regions::regions;
 use crate::render::Colormap;
 use figures::{make_figures, map_records};
+/// The classic toolbox, for callers that depend on the engine alone.
+pub use forgelens_forensics as forensics;
+pub use toolbox::{ToolboxRequest, ToolboxResults, run_toolbox};
 
 /// How a report presents the maps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +69,10 @@ pub struct ReportOptions {
     /// The inconclusive threshold, in place of the model card's (the analyst's choice).
     #[serde(default)]
     pub inconclusive_below: Option<f32>,
+    /// The classic tools to run and include (the metadata summary and Content Credentials
+    /// status are always included).
+    #[serde(default)]
+    pub toolbox: ToolboxRequest,
 }
 
 impl Default for ReportOptions {
@@ -77,6 +84,7 @@ impl Default for ReportOptions {
             colormap: Colormap::Inferno,
             overlay_opacity: 0.5,
             inconclusive_below: None,
+            toolbox: ToolboxRequest::default(),
         }
     }
 }
@@ -160,6 +168,8 @@ impl ModelRecord {
 pub struct ReportInput<'a> {
     pub evidence: &'a EvidenceFile,
     pub analysis: &'a Analysis,
+    /// The toolbox's results on the same evidence (`run_toolbox`).
+    pub toolbox: &'a ToolboxResults,
     pub model: ModelRecord,
     pub analyzer_options: AnalyzerOptions,
     pub case: CaseInfo,
@@ -186,6 +196,7 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
             &input.evidence.bytes,
             &input.evidence.image,
             Some(input.evidence.path.display().to_string()),
+            input.toolbox.metadata_findings(),
         ),
         model: input.model.clone(),
         processing: processing::processing(input, options),
@@ -201,6 +212,7 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
             regions_total,
         },
         limitations: processing::limitations(input),
+        toolbox: Some(toolbox::toolbox_record(input.toolbox)),
     }
 }
 
@@ -214,6 +226,7 @@ pub fn render_report(
     report: &Report,
     evidence: &EvidenceFile,
     analysis: &Analysis,
+    toolbox: &ToolboxResults,
     options: &ReportOptions,
     format: ReportFormat,
     key: Option<&SigningKey>,
@@ -222,13 +235,20 @@ pub fn render_report(
     let signature = key.map(|k| signing::sign(json.as_bytes(), k));
     let needs_figures = format != ReportFormat::Json;
     let figures = needs_figures.then(|| {
-        make_figures(
+        let mut figures = make_figures(
             &evidence.image.rgb,
             analysis,
             options.colormap,
             options.overlay_opacity,
             (options.regions_map, &report.results.regions),
-        )
+        );
+        figures.tools = toolbox::tool_figures(
+            &figures.image,
+            toolbox,
+            options.colormap,
+            options.overlay_opacity,
+        );
+        figures
     });
     match (format, figures) {
         (ReportFormat::Html, Some(figures)) => {
@@ -356,10 +376,12 @@ pub fn analyze_and_report(
     let started = clock.now();
     let analysis = analyzer.analyze_image(&evidence.image, progress, cancel)?;
     let finished = clock.now();
+    let toolbox = run_toolbox(evidence, &request.options.toolbox);
     let t = Instant::now();
     let input = ReportInput {
         evidence,
         analysis: &analysis,
+        toolbox: &toolbox,
         model: ModelRecord::from_loaded(analyzer.model()),
         analyzer_options: *analyzer.options(),
         case: request.case.clone(),
@@ -372,6 +394,7 @@ pub fn analyze_and_report(
         &report,
         evidence,
         &analysis,
+        &toolbox,
         &request.options,
         request.format,
         request.key,

@@ -227,12 +227,46 @@ impl Flow {
         self.y += 6.0;
     }
 
-    fn figures(&mut self, report: &Report, figures: &Figures) {
+    /// Pictures with captions, two a row; the grid stays on one page when it fits on one.
+    fn grid(&mut self, items: &[(String, usize)], cell_w: f32, cell_h: f32, draw_w: f32) {
         let gap = 10.0;
-        let cell_w = (CONTENT_WIDTH - gap) / 2.0;
-        let (iw, ih) = figures.image.dimensions();
-        let cell_h = (cell_w * ih as f32 / iw.max(1) as f32).min(260.0);
-        let draw_w = (cell_h * iw as f32 / ih.max(1) as f32).min(cell_w);
+        self.ensure((2.0 * (cell_h + 30.0)).min(BOTTOM - TOP));
+        for pair in items.chunks(2) {
+            self.ensure(cell_h + 22.0);
+            for (i, (caption, image)) in pair.iter().enumerate() {
+                let x = MARGIN + i as f32 * (cell_w + gap);
+                self.canvas.image(*image, x, self.y, draw_w, cell_h);
+                let lines = self.wrap(FontKind::Regular, BODY - 1.0, caption, cell_w);
+                for (l, line) in lines.iter().enumerate() {
+                    self.canvas.text(
+                        x,
+                        self.y + cell_h + 10.0 + l as f32 * 9.5,
+                        FontKind::Regular,
+                        BODY - 1.0,
+                        GREY,
+                        line,
+                    );
+                }
+            }
+            self.y += cell_h + 30.0;
+        }
+    }
+
+    /// A toolbox run's overlays (the same size as the learned maps' figures).
+    fn tool_figures(&mut self, figures: &Figures, index: usize) {
+        let Some(pictures) = figures.tools.get(index) else {
+            return;
+        };
+        let (cell_w, cell_h, draw_w) = cell_size(figures);
+        let items: Vec<(String, usize)> = pictures
+            .iter()
+            .map(|(caption, picture)| (caption.clone(), self.canvas.add_image(picture.clone())))
+            .collect();
+        self.grid(&items, cell_w, cell_h, draw_w);
+    }
+
+    fn figures(&mut self, report: &Report, figures: &Figures) {
+        let (cell_w, cell_h, draw_w) = cell_size(figures);
         let mut items = vec![(
             format!(
                 "The image ({} x {} px)",
@@ -259,27 +293,7 @@ impl Flow {
                 self.canvas.add_image(picture.clone()),
             ));
         }
-        // The grid stays on one page when it fits on one.
-        self.ensure((2.0 * (cell_h + 30.0)).min(BOTTOM - TOP));
-        for pair in items.chunks(2) {
-            self.ensure(cell_h + 22.0);
-            for (i, (caption, image)) in pair.iter().enumerate() {
-                let x = MARGIN + i as f32 * (cell_w + gap);
-                self.canvas.image(*image, x, self.y, draw_w, cell_h);
-                let lines = self.wrap(FontKind::Regular, BODY - 1.0, caption, cell_w);
-                for (l, line) in lines.iter().enumerate() {
-                    self.canvas.text(
-                        x,
-                        self.y + cell_h + 10.0 + l as f32 * 9.5,
-                        FontKind::Regular,
-                        BODY - 1.0,
-                        GREY,
-                        line,
-                    );
-                }
-            }
-            self.y += cell_h + 30.0;
-        }
+        self.grid(&items, cell_w, cell_h, draw_w);
         self.ensure(24.0);
         let scale = self.canvas.add_image(figures.scale.clone());
         let params = &report.processing.parameters;
@@ -310,6 +324,15 @@ impl Flow {
         );
         self.y += 20.0;
     }
+}
+
+/// Width and height of a figure cell and the picture's drawn width (two cells a row).
+fn cell_size(figures: &Figures) -> (f32, f32, f32) {
+    let cell_w = (CONTENT_WIDTH - 10.0) / 2.0;
+    let (iw, ih) = figures.image.dimensions();
+    let cell_h = (cell_w * ih as f32 / iw.max(1) as f32).min(260.0);
+    let draw_w = (cell_h * iw as f32 / ih.max(1) as f32).min(cell_w);
+    (cell_w, cell_h, draw_w)
 }
 
 /// The report's pages on a canvas, footers included.
@@ -361,6 +384,7 @@ pub fn layout_pdf(report: &Report, figures: &Figures) -> Canvas {
                     }
                 }
                 Block::Figures => flow.figures(report, figures),
+                Block::ToolMaps(index) => flow.tool_figures(figures, *index),
             }
         }
     }

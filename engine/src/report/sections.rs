@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::document::Report;
+use super::toolbox_sections::{file_section, tool_sections};
 use crate::verdict::percent;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,8 @@ pub enum Block {
     Paragraphs(Vec<String>),
     /// The image and the three maps with the colour scale.
     Figures,
+    /// The overlays of the toolbox run at this index of `Toolbox::runs`.
+    ToolMaps(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -247,6 +250,10 @@ pub fn sections(report: &Report) -> Vec<Section> {
         ],
     });
 
+    if let Some(toolbox) = &report.toolbox {
+        out.push(file_section(toolbox));
+    }
+
     let map_rows = r
         .maps
         .iter()
@@ -322,6 +329,10 @@ pub fn sections(report: &Report) -> Vec<Section> {
             },
         ],
     });
+
+    if let Some(toolbox) = &report.toolbox {
+        out.extend(tool_sections(toolbox));
+    }
 
     let model = &report.model;
     let card = &model.card;
