@@ -78,12 +78,18 @@ pub fn maps_at_half<'a>(items: impl Iterator<Item = &'a Scored>) -> Option<MapsA
     })
 }
 
-fn rate<'a>(reals: impl Iterator<Item = &'a Scored>) -> Option<FalsePositiveRate> {
+fn rate<'a>(reals: impl Iterator<Item = &'a Scored> + Clone) -> Option<FalsePositiveRate> {
+    let conclusive = reals.clone().filter(|s| !s.inconclusive);
+    let conclusive_false_positives = conclusive.filter(|s| s.predicted != 0).count();
+    let inconclusive = reals.clone().filter(|s| s.inconclusive).count();
     false_positive_rate(reals.map(|s| s.predicted)).map(|(images, false_positives, rate)| {
         FalsePositiveRate {
             images,
             false_positives,
             rate,
+            inconclusive,
+            conclusive_false_positives,
+            conclusive_rate: conclusive_false_positives as f32 / images as f32,
         }
     })
 }
@@ -152,6 +158,26 @@ mod tests {
             (whole.images, whole.false_positives, whole.rate),
             (1, 1, 1.0)
         );
+        // The real image called partial was inconclusive: no conclusive false positive.
+        let mut abstained = scored.clone();
+        for s in abstained
+            .iter_mut()
+            .filter(|s| s.sample.label == Label::Real && s.predicted != 0)
+        {
+            s.inconclusive = true;
+        }
+        let real = false_positives(&abstained).real.expect("reals");
+        assert_eq!(
+            (
+                real.false_positives,
+                real.inconclusive,
+                real.conclusive_false_positives
+            ),
+            (1, 1, 0)
+        );
+        assert_eq!(real.conclusive_rate, 0.0);
+        let all = false_positives(&scored).real.expect("reals");
+        assert_eq!((all.conclusive_false_positives, all.inconclusive), (1, 0));
 
         let row = robustness_row("jpeg:75", &scored, 1);
         // Confusion: real [1, 1, 0], partial [0, 1, 1], full [0, 0, 1]: F1 real 2/3,

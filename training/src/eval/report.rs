@@ -144,12 +144,21 @@ pub struct FusionNetImageScores {
     pub cross_domain: Option<ImageScores>,
 }
 
-/// Real images called partial or full.
+/// Real images called partial or full (the most probable class), and how many of those
+/// calls were conclusive: what an analyst is told, with inconclusive verdicts set apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FalsePositiveRate {
     pub images: usize,
     pub false_positives: usize,
     pub rate: f32,
+    /// Real images whose verdict was inconclusive.
+    #[serde(default)]
+    pub inconclusive: usize,
+    /// Real images conclusively called partial or full, and their share of `images`.
+    #[serde(default)]
+    pub conclusive_false_positives: usize,
+    #[serde(default)]
+    pub conclusive_rate: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

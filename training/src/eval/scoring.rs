@@ -31,6 +31,8 @@ pub struct Scored {
     pub predicted: usize,
     /// The verdict's probability.
     pub confidence: f32,
+    /// The verdict was inconclusive (its top probability under the card's threshold).
+    pub inconclusive: bool,
     /// The verdict's probabilities (real, partial, full), calibrated as the card says.
     pub probabilities: [f32; 3],
     /// The fusion net's most probable class.
@@ -94,6 +96,7 @@ pub fn score(
         sample: sample.clone(),
         predicted: analysis.verdict.label.index(),
         confidence: analysis.verdict.confidence,
+        inconclusive: analysis.verdict.inconclusive,
         probabilities: analysis.probabilities.as_array(),
         fusion_predicted: analysis
             .fusion_probabilities
@@ -201,6 +204,7 @@ pub(crate) fn hand_scored(
         },
         predicted: predicted.index(),
         confidence: 0.9,
+        inconclusive: false,
         probabilities: Label::ALL.map(|l| if l == predicted { 0.9 } else { 0.05 }),
         fusion_predicted: None,
         baseline_f1: maps.map(|_| 0.2),

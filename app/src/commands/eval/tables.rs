@@ -91,8 +91,13 @@ fn group_rows(title: &str, rows: &BTreeMap<String, GroupScores>) -> String {
 fn rate_line(what: &str, r: Option<&FalsePositiveRate>) -> String {
     match r {
         Some(r) => format!(
-            "false positives on {what}: {} of {} ({:.3})\n",
-            r.false_positives, r.images, r.rate
+            "false positives on {what}: {} of {} ({:.3}); conclusively {} ({:.3}), {} inconclusive\n",
+            r.false_positives,
+            r.images,
+            r.rate,
+            r.conclusive_false_positives,
+            r.conclusive_rate,
+            r.inconclusive
         ),
         None => format!("false positives on {what}: none scored\n"),
     }
