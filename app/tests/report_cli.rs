@@ -7,7 +7,7 @@ mod common;
 
 use common::{assert_success, forgelens, init_tiny, repo};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -356,4 +356,90 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
             fields
         })
         .collect()
+}
+
+/// The `toolbox.runs[].tool` names of a JSON report file.
+fn tool_runs(report: &Path) -> Vec<String> {
+    let bytes = std::fs::read(report).expect("report written");
+    let envelope: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+    let runs = envelope
+        .pointer("/report/toolbox/runs")
+        .and_then(|r| r.as_array())
+        .cloned()
+        .unwrap_or_default();
+    for run in &runs {
+        let maps = run["maps"].as_array().cloned().unwrap_or_default();
+        for map in maps {
+            let hash = map["values_sha256"].as_str().unwrap_or_default();
+            assert_eq!(hash.len(), 64, "{run}");
+        }
+        assert!(run["findings"].is_object(), "{run}");
+    }
+    runs.iter()
+        .filter_map(|r| r["tool"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn report_tools_are_included_and_bad_names_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let image = repo("tests/fixtures/images/exif_rotated.jpg");
+    let report = |format: &str, tools: &str, out: &Path| -> Output {
+        forgelens()
+            .arg("report")
+            .arg(&image)
+            .args(["--format", format, "--device", "cpu", "--tools", tools])
+            .arg("--model")
+            .arg(&model)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("runs")
+    };
+
+    let json = dir.path().join("r.json");
+    assert_success(&report("json", "jpeg,ela", &json));
+    assert_eq!(tool_runs(&json), ["ela", "jpeg"], "the toolbox's order");
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("read")).expect("JSON");
+    let credentials = envelope
+        .pointer("/report/toolbox/content_credentials/summary")
+        .and_then(|s| s.as_str())
+        .expect("the Content Credentials status, always");
+    assert!(!credentials.is_empty());
+    let out = forgelens()
+        .arg("verify-report")
+        .arg(&json)
+        .arg(&image)
+        .arg("--model")
+        .arg(&model)
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("PASS  file SHA-256"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let pdf = dir.path().join("r.pdf");
+    assert_success(&report("pdf", "ela", &pdf));
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Toolbox: Error level analysis"), "{text}");
+    assert!(text.contains("mean_difference"), "an ELA finding: {text}");
+
+    let bad = dir.path().join("bad.json");
+    let out = report("json", "ela,bogus", &bad);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown tool `bogus`") && stderr.contains("copy-move"),
+        "{stderr}"
+    );
+    assert!(!bad.exists());
 }

@@ -8,8 +8,8 @@ mod report_fixture;
 use std::process::Command;
 
 use forgelens_engine::report::forensics::{self, Evidence, Limits, Params, Tool};
-use forgelens_engine::report::sections::flatten_json;
 use forgelens_engine::report::toolbox::{CREDENTIALS_NOT_BUILT, tool_map_record};
+use forgelens_engine::report::toolbox_sections::findings_lines;
 use forgelens_engine::report::{
     CheckStatus, Report, ReportFormat, embed::json_envelope, extract_report, verify_report,
 };
@@ -32,9 +32,9 @@ fn an_ela_finding(report: &Report) -> (String, String) {
         .findings
         .as_ref()
         .expect("findings");
-    flatten_json(findings)
+    findings_lines(findings)
         .into_iter()
-        .find(|(k, _)| k != "tool")
+        .next()
         .expect("ELA reports something")
 }
 

@@ -19,7 +19,7 @@ pub mod processing;
 pub mod sections;
 pub mod signing;
 pub mod toolbox;
-mod toolbox_sections;
+pub mod toolbox_sections;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

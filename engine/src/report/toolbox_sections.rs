@@ -1,13 +1,15 @@
 //! The toolbox's sections of a report, as text blocks for both renderers: the metadata
 //! summary and Content Credentials status (always), then a section per tool the analyst ran
 //! with its parameters, time, findings (walked as JSON, as the other parameter lists are),
-//! maps with their hashes, and their overlays.
+//! maps with their hashes, and their overlays (captioned with each map's scale).
+
+use serde_json::Value;
 
 use super::document::Toolbox;
 use super::sections::{Block, Field, Section, flatten_json};
 
 /// Findings lines shown per tool; the rest are in the report JSON.
-const MAX_FINDINGS: usize = 60;
+const MAX_FINDINGS: usize = 40;
 /// Longest finding value shown, in characters.
 const MAX_VALUE_CHARS: usize = 240;
 
@@ -17,6 +19,31 @@ fn field(label: &str, value: impl Into<String>) -> Field {
         value: value.into(),
         mono: false,
     }
+}
+
+/// `key.sub = value` lines for the leaves of a tool's findings; lists stay on one line as
+/// compact JSON (a histogram or a curve is one value, not hundreds of lines).
+pub fn findings_lines(findings: &Value) -> Vec<(String, String)> {
+    fn walk(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", findings, &mut out);
+    out.retain(|(k, _)| k != "tool");
+    out
 }
 
 fn shortened(value: String) -> String {
@@ -126,10 +153,7 @@ pub fn tool_sections(toolbox: &Toolbox) -> Vec<Section> {
             }
             let mut blocks = vec![Block::Fields(fields)];
             if let Some(findings) = &run.findings {
-                let lines: Vec<(String, String)> = flatten_json(findings)
-                    .into_iter()
-                    .filter(|(k, _)| k != "tool")
-                    .collect();
+                let lines = findings_lines(findings);
                 let total = lines.len();
                 let mut shown: Vec<Field> = lines
                     .into_iter()
@@ -163,7 +187,6 @@ pub fn tool_sections(toolbox: &Toolbox) -> Vec<Section> {
                         .map(|m| {
                             vec![
                                 m.summary.name.clone(),
-                                m.summary.scale.describe(),
                                 format!("{:.3}", m.summary.mean),
                                 format!("{:.3}", m.summary.max),
                                 m.values_sha256.clone(),
@@ -171,7 +194,7 @@ pub fn tool_sections(toolbox: &Toolbox) -> Vec<Section> {
                             ]
                         })
                         .collect(),
-                    mono_columns: vec![4, 5],
+                    mono_columns: vec![3, 4],
                 });
                 blocks.push(Block::ToolMaps(index));
             }
@@ -181,4 +204,24 @@ pub fn tool_sections(toolbox: &Toolbox) -> Vec<Section> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_keep_lists_on_one_line_and_drop_the_tag() {
+        let v = serde_json::json!({"tool": "jpeg", "q": 75, "grid": {"x": 0}, "curve": [[20, 0.5], [21, 0.25]]});
+        let mut lines = findings_lines(&v);
+        lines.sort();
+        assert_eq!(
+            lines,
+            vec![
+                ("curve".to_string(), "[[20,0.5],[21,0.25]]".to_string()),
+                ("grid.x".to_string(), "0".to_string()),
+                ("q".to_string(), "75".to_string()),
+            ]
+        );
+    }
 }

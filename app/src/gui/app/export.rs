@@ -1,12 +1,18 @@
 //! Export and reports: the analysis as JSON + map PNGs into a folder (on a short-lived
-//! thread), and a report of the shown image written by the worker.
+//! thread), and a report of the shown image written by the worker, with the toolbox's tools
+//! whose results are cached for that image (the worker runs them again on the bytes it
+//! re-reads, so the report's findings and hashes are of that reading).
 
 use std::path::{Path, PathBuf};
 
 use forgelens_engine::export::write_analysis_files;
-use forgelens_engine::report::{CaseInfo, MapThresholds, ReportFormat, ReportOptions};
+use forgelens_engine::report::{
+    CaseInfo, MapThresholds, ReportFormat, ReportOptions, ToolboxRequest,
+};
+use forgelens_forensics::Tool;
 
 use super::super::command::Command;
+use super::super::toolbox::Entry;
 use super::super::worker::Request;
 use super::{ForgeLensApp, TaskDone};
 
@@ -62,6 +68,7 @@ impl ForgeLensApp {
 
     /// Asks the worker to re-read and re-analyse the shown image and write its report.
     pub(super) fn report_to(&mut self, out: PathBuf, format: ReportFormat) {
+        let toolbox = self.cached_tools();
         let Some(d) = &self.displayed else { return };
         self.state.last_export_dir = out.parent().map(Path::to_path_buf);
         let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -84,11 +91,29 @@ impl ForgeLensApp {
                 colormap: self.state.colormap,
                 overlay_opacity: self.state.opacity,
                 inconclusive_below: self.state.inconclusive_below,
+                toolbox,
                 ..ReportOptions::default()
             },
         });
         self.status = format!("writing the report {}", out.display());
         self.report_pending = true;
+    }
+}
+
+impl ForgeLensApp {
+    /// The tools with a finished result for the shown image at the current parameters.
+    fn cached_tools(&mut self) -> ToolboxRequest {
+        let tools = Tool::ALL
+            .into_iter()
+            .filter(|&tool| {
+                self.tool_key(tool)
+                    .is_some_and(|key| matches!(self.tools.get(&key), Some(Entry::Done(_))))
+            })
+            .collect();
+        ToolboxRequest {
+            tools,
+            params: self.state.toolbox.params.clone(),
+        }
     }
 }
 
