@@ -416,10 +416,10 @@ fn report_tools_are_included_and_bad_names_refused() {
         .arg(&model)
         .output()
         .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("PASS  file SHA-256"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        stdout.contains("PASS  file SHA-256") && stdout.contains("PASS  toolbox maps"),
+        "{stdout}"
     );
 
     let pdf = dir.path().join("r.pdf");

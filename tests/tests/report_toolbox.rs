@@ -166,3 +166,35 @@ fn a_report_from_before_the_toolbox_parses_and_verifies() {
     let html = String::from_utf8(render(&without, ReportFormat::Html, None)).expect("UTF-8");
     assert!(!html.contains("Toolbox:") && !html.contains("Metadata and Content Credentials"));
 }
+
+#[test]
+fn verification_runs_the_tools_again_and_catches_a_changed_map_hash() {
+    let f = fixture();
+    let image = std::fs::read(repo(EVIDENCE)).expect("image");
+    let status = |v: &forgelens_engine::report::Verification| {
+        v.checks
+            .iter()
+            .find(|c| c.name == "toolbox maps")
+            .map(|c| (c.status, c.detail.clone()))
+    };
+    let v =
+        verify_report(&render(&f, ReportFormat::Json, None), &image, None, None).expect("readable");
+    assert!(v.passed(), "{:?}", v.checks);
+    let (ok, detail) = status(&v).expect("a toolbox check");
+    assert_eq!(ok, CheckStatus::Pass, "{detail}");
+    assert!(detail.contains("2 map(s)"), "{detail}");
+
+    let mut changed = f;
+    let run = &mut changed.report.toolbox.as_mut().expect("toolbox").runs[0];
+    run.maps[0].values_sha256 = "00".repeat(32);
+    let v = verify_report(
+        &render(&changed, ReportFormat::Json, None),
+        &image,
+        None,
+        None,
+    )
+    .expect("readable");
+    let (failed, detail) = status(&v).expect("a toolbox check");
+    assert_eq!(failed, CheckStatus::Fail);
+    assert!(detail.contains("ela map `difference`"), "{detail}");
+}

@@ -254,3 +254,53 @@ pub fn tool_figures(
         })
         .collect()
 }
+
+/// A tool's parameters as recorded in a report, back as `Params` (the other tools' defaults).
+fn recorded_params(tool: Tool, recorded: &serde_json::Value) -> Result<Params, String> {
+    if recorded.is_null() {
+        return Ok(Params::default());
+    }
+    let mut object = serde_json::Map::new();
+    object.insert(tool.name().replace('-', "_"), recorded.clone());
+    serde_json::from_value(serde_json::Value::Object(object))
+        .map_err(|e| format!("the recorded parameters of {tool} do not read: {e}"))
+}
+
+/// Runs every recorded tool that has maps again on `bytes`, with its recorded parameters,
+/// and compares each map's values hash: `Ok(maps compared)`, or `Err(what differs)`.
+pub fn check_tool_maps(
+    toolbox: &Toolbox,
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+) -> Result<usize, String> {
+    let runs: Vec<&ToolRecord> = toolbox.runs.iter().filter(|r| !r.maps.is_empty()).collect();
+    if runs.is_empty() {
+        return Ok(0);
+    }
+    let evidence =
+        Evidence::from_bytes(name, bytes.to_vec(), limits).map_err(|e| error_chain(&e))?;
+    let mut compared = 0;
+    for run in runs {
+        let params = recorded_params(run.tool, &run.parameters)?;
+        let output = forgelens_forensics::run(run.tool, &evidence, &params)
+            .map_err(|e| format!("{}: {}", run.tool, error_chain(&e)))?;
+        for record in &run.maps {
+            let name = &record.summary.name;
+            let map = output
+                .maps
+                .iter()
+                .find(|m| &m.name == name)
+                .ok_or_else(|| format!("{} gives no map `{name}` now", run.tool))?;
+            let hash = map_values_sha256(&heatmap(map));
+            if hash != record.values_sha256 {
+                return Err(format!(
+                    "{} map `{name}`: SHA-256 {hash}, the report's {}",
+                    run.tool, record.values_sha256
+                ));
+            }
+            compared += 1;
+        }
+    }
+    Ok(compared)
+}

@@ -1,7 +1,7 @@
 //! Checking a report against an image: does the report describe this exact file (SHA-256,
 //! size, MD5, and the decoded pixels), was it made with the installed model (id and weights
-//! SHA-256), and, when signed, does the Ed25519 signature hold (and come from the expected
-//! key). Works on PDF, HTML and JSON reports alike through the embedded report JSON.
+//! SHA-256), do the toolbox's tools, run again with the recorded parameters, give the same
+//! maps, and, when signed, does the Ed25519 signature hold (and come from the expected key). Works on PDF, HTML and JSON reports alike through the embedded report JSON.
 
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use super::embed::{ExtractError, ReportFormat, extract_report};
 use super::evidence::{md5_hex, pixels_sha256, sha256_hex};
 use super::keyring::TrustedKey;
 use super::signing::{ReportSignature, fingerprint, verify_signature};
+use super::toolbox::check_tool_maps;
 use crate::image_input::{ImageLimits, decode_image};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -182,6 +183,33 @@ pub fn verify_report_trusting(
             format!("the image does not decode: {err}"),
         ),
     });
+
+    if let Some(toolbox) = report
+        .toolbox
+        .as_ref()
+        .filter(|t| t.runs.iter().any(|r| !r.maps.is_empty()))
+    {
+        let tool_limits = forgelens_forensics::Limits {
+            max_pixels: limits.max_pixels,
+            max_file_bytes: limits.max_file_bytes,
+        };
+        checks.push(if !same_file {
+            Check {
+                name: "toolbox maps",
+                status: CheckStatus::NotChecked,
+                detail: "not run again: the image is not the report's file".into(),
+            }
+        } else {
+            match check_tool_maps(toolbox, evidence_bytes, name, &tool_limits) {
+                Ok(maps) => check(
+                    "toolbox maps",
+                    true,
+                    format!("the tools, run again with the report's parameters, give the same {maps} map(s)"),
+                ),
+                Err(why) => check("toolbox maps", false, why),
+            }
+        });
+    }
 
     checks.push(match installed_model {
         Some(model) => {
