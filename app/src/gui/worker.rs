@@ -11,7 +11,7 @@ use forgelens_engine::model::{Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, Progress};
 use forgelens_engine::report::{
     CaseInfo, ReportFormat, ReportOptions, ReportRequest, SystemClock, analyze_and_report,
-    check_writable, read_evidence, write_report_file,
+    check_writable, error_chain, read_evidence, write_report_file,
 };
 use forgelens_engine::{
     Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
@@ -274,17 +274,6 @@ fn write_report(
     .map_err(|e| e.to_string())?;
     write_report_file(out, &made.bytes, image).map_err(|e| error_chain(&e))?;
     Ok(out.to_path_buf())
-}
-
-/// An error and its causes, `outer: inner: ...`.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text += &format!(": {cause}");
-        source = cause.source();
-    }
-    text
 }
 
 /// Decodes and analyses one file. `Err(None)` when cancelled.

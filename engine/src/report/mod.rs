@@ -216,6 +216,17 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
     }
 }
 
+/// An error and its causes, `outer: inner: ...`.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text += &format!(": {cause}");
+        source = cause.source();
+    }
+    text
+}
+
 /// The report's JSON, as embedded and signed.
 pub fn report_json(report: &Report) -> String {
     serde_json::to_string_pretty(report).expect("a report always serialises")

@@ -65,7 +65,17 @@ fn yes_no(b: bool) -> &'static str {
 
 /// `key.sub[2].x = value` lines for every leaf of a JSON value.
 pub fn flatten_json(value: &Value) -> Vec<(String, String)> {
-    fn walk(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    flatten(value, true)
+}
+
+/// `key.sub = value` lines for the leaves of a JSON value's objects; lists stay on one line
+/// as compact JSON (a histogram or a curve is one value, not hundreds of lines).
+pub fn flatten_json_objects(value: &Value) -> Vec<(String, String)> {
+    flatten(value, false)
+}
+
+fn flatten(value: &Value, into_lists: bool) -> Vec<(String, String)> {
+    fn walk(prefix: &str, value: &Value, into_lists: bool, out: &mut Vec<(String, String)>) {
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
@@ -74,12 +84,14 @@ pub fn flatten_json(value: &Value) -> Vec<(String, String)> {
                     } else {
                         format!("{prefix}.{k}")
                     };
-                    walk(&key, v, out);
+                    walk(&key, v, into_lists, out);
                 }
             }
-            Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            Value::Array(items)
+                if into_lists && items.iter().any(|v| v.is_object() || v.is_array()) =>
+            {
                 for (i, v) in items.iter().enumerate() {
-                    walk(&format!("{prefix}[{i}]"), v, out);
+                    walk(&format!("{prefix}[{i}]"), v, into_lists, out);
                 }
             }
             Value::String(s) => out.push((prefix.to_string(), s.clone())),
@@ -87,7 +99,7 @@ pub fn flatten_json(value: &Value) -> Vec<(String, String)> {
         }
     }
     let mut out = Vec::new();
-    walk("", value, &mut out);
+    walk("", value, into_lists, &mut out);
     out
 }
 

@@ -9,10 +9,10 @@ use forgelens_forensics::{Evidence, Findings, Limits, Map, Params, Tool, ToolOut
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
-use super::EvidenceFile;
 use super::document::{CredentialsStatus, MetadataSummary, ToolMapRecord, ToolRecord, Toolbox};
 use super::evidence::sha256_hex;
 use super::figures::{map_values_sha256, png_bytes};
+use super::{EvidenceFile, error_chain};
 use crate::analysis::Heatmap;
 use crate::render::{Colormap, map_to_gray, overlay};
 use crate::tiling::resize_map;
@@ -93,16 +93,6 @@ pub fn run_toolbox(evidence: &EvidenceFile, request: &ToolboxRequest) -> Toolbox
         runs,
         params: request.params.clone(),
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text += &format!(": {s}");
-        source = s.source();
-    }
-    text
 }
 
 /// A tool's own parameters: its part of `Params` (named as the tool, `-` as `_`), `null` for

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::document::Toolbox;
-use super::sections::{Block, Field, Section, flatten_json};
+use super::sections::{Block, Field, Section, flatten_json, flatten_json_objects};
 
 /// Findings lines shown per tool; the rest are in the report JSON.
 const MAX_FINDINGS: usize = 40;
@@ -21,27 +21,9 @@ fn field(label: &str, value: impl Into<String>) -> Field {
     }
 }
 
-/// `key.sub = value` lines for the leaves of a tool's findings; lists stay on one line as
-/// compact JSON (a histogram or a curve is one value, not hundreds of lines).
+/// A tool's findings as `key.sub = value` lines, lists on one line, without the `tool` tag.
 pub fn findings_lines(findings: &Value) -> Vec<(String, String)> {
-    fn walk(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, out);
-                }
-            }
-            Value::String(s) => out.push((prefix.to_string(), s.clone())),
-            other => out.push((prefix.to_string(), other.to_string())),
-        }
-    }
-    let mut out = Vec::new();
-    walk("", findings, &mut out);
+    let mut out = flatten_json_objects(findings);
     out.retain(|(k, _)| k != "tool");
     out
 }
