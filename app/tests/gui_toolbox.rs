@@ -264,3 +264,38 @@ fn a_bad_or_changed_file_is_a_message_not_a_crash() {
     settle(&mut harness);
     assert!(has_part(&harness, "cannot decode"), "cannot decode");
 }
+
+#[test]
+fn an_exported_report_includes_the_cached_tools() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut harness = opened(dir.path(), spliced());
+    show(&mut harness, Tool::Ela, 0);
+    done(&mut harness, Tool::Ela);
+    let out = dir.path().join("spliced.report.json");
+    harness.state_mut().execute(Command::ReportTo(
+        out.clone(),
+        forgelens_engine::report::ReportFormat::Json,
+    ));
+    settle(&mut harness);
+    assert!(
+        harness.state().error.is_none(),
+        "{:?}",
+        harness.state().error
+    );
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("the report was written"))
+            .expect("JSON");
+    let tools: Vec<&str> = envelope
+        .pointer("/report/toolbox/runs")
+        .and_then(|r| r.as_array())
+        .expect("toolbox runs")
+        .iter()
+        .filter_map(|r| r["tool"].as_str())
+        .collect();
+    // ELA was shown; the open panel computed the file tools. Noise never ran.
+    assert!(
+        tools.contains(&"ela") && tools.contains(&"metadata"),
+        "{tools:?}"
+    );
+    assert!(!tools.contains(&"noise"), "{tools:?}");
+}
