@@ -10,20 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{init_tiny, repo};
-
-/// SplitMix64, so the corpus is the same on every run.
-struct Stream(u64);
-
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
+use common::{Stream, init_tiny, repo};
 
 /// A PNG whose header claims `width` x `height` and whose one IDAT chunk is a deflate
 /// stream of zeros: small on disk, enormous once decoded.

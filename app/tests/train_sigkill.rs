@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use burn::tensor::Device;
-use common::{assert_success, forgelens, repo};
+use common::{Stream, assert_success, forgelens, repo};
 use forgelens_engine::model::{Preset, load_model_dir};
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_training::forge::{Family, ForgeConfig, LaunderingConfig, forge};
@@ -27,19 +27,6 @@ use forgelens_training::train::{EpochRecord, TrainingConfig};
 /// Epochs per phase of the run below: teacher, students, generalizers, classifier,
 /// localisation.
 const EPOCHS: [usize; 5] = [4, 3, 3, 4, 3];
-
-/// SplitMix64, so a failing kill schedule is found again from its seed.
-struct Stream(u64);
-
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 fn dataset(dir: &Path) -> std::path::PathBuf {
     let photos = dir.join("photos");

@@ -36,3 +36,18 @@ pub fn init_tiny(dir: &Path) -> PathBuf {
     assert_success(&out);
     model
 }
+
+/// SplitMix64: a fixed, dependency-free stream, so a seeded test finds the same inputs again.
+#[allow(dead_code)]
+pub struct Stream(pub u64);
+
+#[allow(dead_code)]
+impl Stream {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
