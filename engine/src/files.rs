@@ -33,6 +33,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Whether `file_name` is a temporary file `write_atomic` left behind for `target` (a
+/// process killed mid-write leaves one).
+pub fn is_temporary_for(file_name: &str, target: &str) -> bool {
+    file_name.starts_with(&format!(".{target}.tmp-"))
+}
+
 /// `.{name}.tmp-{pid}-{n}`, with `n` unique within the process; `create_new` refuses a name
 /// another process left behind, and the next number is tried.
 fn create_unique(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {

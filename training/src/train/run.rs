@@ -183,7 +183,7 @@ fn holds_anything(dir: &Path) -> std::io::Result<bool> {
     for entry in fs::read_dir(dir)? {
         let name = entry?.file_name();
         let name = name.to_string_lossy();
-        if !(name.starts_with(&format!(".{CONFIG_FILE}.tmp-"))) {
+        if !forgelens_engine::files::is_temporary_for(&name, CONFIG_FILE) {
             return Ok(true);
         }
     }
