@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::model::Preset;
 use forgelens_engine::report::ReportFormat;
+use forgelens_engine::verdict_evidence::VerdictEvidence;
 use forgelens_engine::{AnalyzerOptions, DeviceChoice, MapKind};
 
 #[derive(Debug, Parser)]
@@ -52,6 +53,27 @@ pub struct TilingArgs {
     /// Largest accepted image, in megapixels.
     #[arg(long, default_value_t = 50.0)]
     pub max_megapixels: f64,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
+}
+
+/// Where the verdict's evidence comes from, shared by `analyze`, `report`, `eval` and
+/// `calibrate`.
+#[derive(Debug, Args)]
+pub struct VerdictArgs {
+    /// The verdict's evidence: global (the whole image resized), tiles-mean or tiles-max
+    /// (with the detector on native-resolution tiles); default: the model card's.
+    #[arg(long)]
+    pub verdict_evidence: Option<VerdictEvidence>,
+}
+
+impl VerdictArgs {
+    pub fn analyzer_options(&self) -> AnalyzerOptions {
+        AnalyzerOptions {
+            verdict_evidence: self.verdict_evidence,
+            ..AnalyzerOptions::default()
+        }
+    }
 }
 
 impl TilingArgs {
@@ -63,7 +85,7 @@ impl TilingArgs {
             },
             tile_overlap: self.overlap,
             max_tiles: self.max_tiles.max(1),
-            ..AnalyzerOptions::default()
+            ..self.verdict.analyzer_options()
         }
     }
 }
@@ -123,6 +145,8 @@ pub struct CalibrateArgs {
     /// Print the calibration as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +200,8 @@ pub struct EvalArgs {
         if s.trim() == "all" { Ok(forgelens_training::data::Split::Unassigned) } else { s.parse() }
     })]
     pub split: Option<forgelens_training::data::Split>,
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
     /// Score only real images and fakes of these families (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub families: Vec<forgelens_training::forge::Family>,

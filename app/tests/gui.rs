@@ -119,6 +119,7 @@ fn a_calibrated_card_makes_an_unsure_verdict_inconclusive_and_the_analyst_can_ov
         ece_after: 0.05,
         conclusive_error: 0.1,
         inconclusive_share: 0.5,
+        evidence: Default::default(),
     });
     std::fs::write(&card_path, serde_json::to_vec(&card).expect("json")).expect("write");
     let mut harness = harness(model);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::map_kind::MapKind;
 use crate::model::CLASS_NAMES;
 pub use crate::verdict::{Verdict, percent, verdict};
+pub use crate::verdict_evidence::VerdictSource;
 
 pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
 
@@ -182,6 +183,10 @@ pub struct Analysis {
     /// maps were min-max normalised per image.
     #[serde(default)]
     pub map_scale: Option<String>,
+    /// Where the verdict's evidence came from; `None` in analyses saved before it was
+    /// recorded (the whole-image view alone).
+    #[serde(default)]
+    pub verdict_source: Option<VerdictSource>,
     pub tiling: TilingInfo,
     pub timings: Timings,
 }
@@ -202,6 +207,8 @@ pub struct AnalysisSummary {
     pub area_at_0_5: MapAreas,
     #[serde(default)]
     pub map_scale: Option<String>,
+    #[serde(default)]
+    pub verdict_source: Option<VerdictSource>,
     pub tiling: TilingInfo,
     pub timings: Timings,
 }
@@ -230,6 +237,7 @@ impl Analysis {
                 fused: self.maps.fused.area_above(0.5),
             },
             map_scale: self.map_scale.clone(),
+            verdict_source: self.verdict_source.clone(),
             tiling: self.tiling.clone(),
             timings: self.timings.clone(),
         }

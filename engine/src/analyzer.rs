@@ -25,9 +25,10 @@ use crate::image_input::{
     DecodedImage, ImageInputError, ImageLimits, decode_image, read_image_file,
 };
 use crate::model::{LoadedModel, ModelDirError, load_model_dir};
-use crate::preprocess::{detector_view, to_tensor};
+use crate::preprocess::to_tensor;
 use crate::progress::{CancelToken, Progress, ProgressSink, no_progress};
 use crate::tiling::{Stitcher, plan_tiles, resize_map};
+use crate::verdict_evidence::VerdictEvidence;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AnalyzerOptions {
@@ -38,6 +39,11 @@ pub struct AnalyzerOptions {
     pub max_tiles: usize,
     /// Tiles per forward pass.
     pub batch_size: usize,
+    /// The verdict's evidence; `None`: the model card's calibration says (else `global`).
+    pub verdict_evidence: Option<VerdictEvidence>,
+    /// Upper bound on the detector's native-resolution tiles for the verdict; larger images
+    /// are tiled at a reduced working size, which the analysis records.
+    pub verdict_max_tiles: usize,
 }
 
 impl Default for AnalyzerOptions {
@@ -47,6 +53,8 @@ impl Default for AnalyzerOptions {
             tile_overlap: 0.25,
             max_tiles: 64,
             batch_size: 4,
+            verdict_evidence: None,
+            verdict_max_tiles: 256,
         }
     }
 }
@@ -108,6 +116,17 @@ impl Analyzer {
         &self.options
     }
 
+    /// The verdict's evidence analyses use: the options', else the card's calibration's.
+    pub fn verdict_evidence(&self) -> VerdictEvidence {
+        self.options.verdict_evidence.unwrap_or_else(|| {
+            self.model
+                .card
+                .calibration
+                .as_ref()
+                .map_or_else(VerdictEvidence::default, |c| c.evidence)
+        })
+    }
+
     pub fn analyze_file(&self, path: &Path) -> Result<Analysis, AnalyzeError> {
         self.analyze_file_with(path, &no_progress(), &CancelToken::new())
     }
@@ -127,7 +146,7 @@ impl Analyzer {
         self.analyze_image(&image, &no_progress(), &CancelToken::new())
     }
 
-    fn read_back(&self, tensor: Tensor<2>) -> Result<Vec<f32>, AnalyzeError> {
+    pub(crate) fn read_back(&self, tensor: Tensor<2>) -> Result<Vec<f32>, AnalyzeError> {
         tensor
             .into_data()
             .try_to_vec::<f32>()
@@ -151,26 +170,15 @@ impl Analyzer {
         let config = &self.model.config;
         let model = &self.model.model;
 
-        // Verdict: the whole image at the extractor's input size.
+        // Verdict: the whole image at the extractor's input size, with native tiles if asked.
         let t = Instant::now();
-        let view = detector_view(&image.rgb, &config.extractor);
-        let (mean, std) = config.extractor.normalization();
-        let detected = model.detect(to_tensor(&view, mean, std, device));
-        let stats = Tensor::cat(
-            vec![
-                detected.probabilities,
-                detected.d1.reshape([1, 1]),
-                detected.d2.reshape([1, 1]),
-            ],
-            1,
-        );
-        let stats = self.read_back(stats)?;
+        let (raw, discrepancy, verdict_source) = self.detect_verdict(image, cancel)?;
         let calibration = self.model.card.calibration.as_ref();
         let probabilities = apply_temperature(
             &Probabilities {
-                real: stats[0],
-                partial: stats[1],
-                full: stats[2],
+                real: raw[0],
+                partial: raw[1],
+                full: raw[2],
             },
             calibration.map_or(1.0, |c| c.temperature),
         );
@@ -293,7 +301,7 @@ impl Analyzer {
                 calibration.map(|c| c.inconclusive_below),
             ),
             probabilities,
-            discrepancy: [stats[3], stats[4]],
+            discrepancy,
             fusion_probabilities: Some(Probabilities {
                 real: fusion_sums[0] / total.max(1) as f32,
                 partial: fusion_sums[1] / total.max(1) as f32,
@@ -305,6 +313,7 @@ impl Analyzer {
                 fused,
             },
             map_scale: Some(config.maps.describe_scale()),
+            verdict_source: Some(verdict_source),
             tiling: TilingInfo {
                 tile_size: tile,
                 tiles: total as u32,
@@ -327,7 +336,7 @@ fn ms(since: Instant) -> f64 {
 }
 
 /// Extends an image to `size x size` by repeating its last row and column.
-fn pad_to(image: &RgbImage, size: u32) -> RgbImage {
+pub(crate) fn pad_to(image: &RgbImage, size: u32) -> RgbImage {
     let (w, h) = image.dimensions();
     RgbImage::from_fn(size, size, |x, y| {
         *image.get_pixel(x.min(w - 1), y.min(h - 1))

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Probabilities;
+use crate::verdict_evidence::VerdictEvidence;
 
 /// What `forgelens calibrate` fitted, as stored in the model card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +32,10 @@ pub struct Calibration {
     /// the share of verdicts that are inconclusive.
     pub conclusive_error: f32,
     pub inconclusive_share: f32,
+    /// The verdict's evidence the temperature was fitted on, and that analysis uses with
+    /// this card unless told otherwise (`global` in cards calibrated before it was stored).
+    #[serde(default)]
+    pub evidence: VerdictEvidence,
 }
 
 /// `softmax(ln p / T)`, i.e. `p^(1/T)` normalised; `T = 1` returns `p` unchanged.

@@ -23,6 +23,8 @@ pub mod render;
 pub mod report;
 pub mod tiling;
 pub mod verdict;
+pub mod verdict_evidence;
+mod verdict_view;
 
 pub use analysis::{Analysis, AnalysisSummary, Heatmap, Label};
 pub use analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};

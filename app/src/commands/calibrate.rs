@@ -10,7 +10,7 @@ use forgelens_engine::files::write_atomic;
 use forgelens_engine::model::directory::CARD_FILE;
 use forgelens_engine::progress::CancelToken;
 use forgelens_engine::verdict::percent;
-use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
+use forgelens_engine::{Analyzer, select_device};
 use forgelens_training::data::Dataset;
 use forgelens_training::eval::calibrate::calibrate;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -22,7 +22,7 @@ pub fn run(args: CalibrateArgs) -> Result<ExitCode> {
     let model_dir = resolve_model_dir(args.model.clone())?;
     let dataset = Dataset::open(&args.data)?;
     let device = select_device(args.device.device)?;
-    let analyzer = Analyzer::from_dir(&model_dir, device, AnalyzerOptions::default())
+    let analyzer = Analyzer::from_dir(&model_dir, device, args.verdict.analyzer_options())
         .with_context(|| format!("loading the model from {}", model_dir.display()))?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} images (eta {eta})")

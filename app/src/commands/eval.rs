@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use forgelens_engine::files::write_atomic;
 use forgelens_engine::model::directory::CARD_FILE;
 use forgelens_engine::progress::CancelToken;
-use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
+use forgelens_engine::{Analyzer, select_device};
 use forgelens_training::data::{Dataset, Split};
 use forgelens_training::eval::reliability::write_reliability_png;
 use forgelens_training::eval::{
@@ -61,7 +61,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         .map(read_val_report)
         .transpose()?;
     let device = select_device(args.device.device)?;
-    let analyzer = Analyzer::from_dir(&model_dir, device, AnalyzerOptions::default())
+    let analyzer = Analyzer::from_dir(&model_dir, device, args.verdict.analyzer_options())
         .with_context(|| format!("loading the model from {}", model_dir.display()))?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} images (eta {eta})")

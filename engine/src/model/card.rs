@@ -150,6 +150,7 @@ mod tests {
                 ece_after: 0.04,
                 conclusive_error: 0.08,
                 inconclusive_share: 0.3,
+                evidence: Default::default(),
             }),
             ..card
         };

@@ -10,6 +10,7 @@
 use forgelens_engine::Analyzer;
 use forgelens_engine::calibration::{Calibration, scale_log_probabilities};
 use forgelens_engine::progress::CancelToken;
+use forgelens_engine::verdict_evidence::VerdictEvidence;
 
 use super::evaluate::EvalError;
 use super::metrics::calibration;
@@ -145,6 +146,7 @@ pub fn fit(samples: &[([f32; 3], usize)], split: Split) -> Calibration {
         ece_after: calibration(&after, BINS).0,
         conclusive_error,
         inconclusive_share,
+        evidence: VerdictEvidence::default(),
     }
 }
 
@@ -184,7 +186,11 @@ pub fn calibrate(
     if samples.is_empty() {
         return Err(CalibrateError::NothingScored(n));
     }
-    Ok((fit(&samples, split), skipped))
+    let calibration = Calibration {
+        evidence: analyzer.verdict_evidence(),
+        ..fit(&samples, split)
+    };
+    Ok((calibration, skipped))
 }
 
 #[cfg(test)]
