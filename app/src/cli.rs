@@ -127,6 +127,9 @@ pub enum Command {
     /// Fit the model's probability calibration (temperature) and inconclusive threshold on
     /// the val split of a dataset, and store them in its model card.
     Calibrate(CalibrateArgs),
+    /// Cases: evidence taken in with hashes, analyses, bookmarks, a hash-chained audit log
+    /// and a case report, all in one folder (init, add, analyze, bookmark, verify, report).
+    Case(CaseCommandArgs),
 }
 
 #[derive(Debug, Args)]
@@ -590,4 +593,92 @@ fn parse_quality_range(text: &str) -> Result<(u8, u8), String> {
         return Err(format!("{low} is above {high}"));
     }
     Ok((low, high))
+}
+
+/// `forgelens case ...` (named apart from `CaseArgs`, the report's case fields).
+#[derive(Debug, Args)]
+pub struct CaseCommandArgs {
+    #[command(subcommand)]
+    pub action: CaseAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseAction {
+    /// Make a new case in DIR (a new or empty folder).
+    Init {
+        dir: PathBuf,
+        /// The case's name or number.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        analyst: Option<String>,
+    },
+    /// Take in evidence: SHA-256 and MD5, size, time, original path; copied read-only into
+    /// the case (default) or referenced where it is.
+    Add {
+        dir: PathBuf,
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+        /// Copy each file read-only into DIR/evidence (the default).
+        #[arg(long, conflicts_with = "reference")]
+        copy: bool,
+        /// Leave each file where it is and record its path.
+        #[arg(long)]
+        reference: bool,
+    },
+    /// Analyse every item (or the ITEMs named), recording the model and every parameter.
+    Analyze {
+        dir: PathBuf,
+        /// Items by id (E001) or file name (default: all).
+        items: Vec<String>,
+        /// Model directory (default: the bundled model).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[command(flatten)]
+        device: DeviceArgs,
+        #[command(flatten)]
+        tiling: TilingArgs,
+        /// Threshold for the map areas and region lists (0 to 1).
+        #[arg(long, default_value_t = 0.5, value_parser = parse_share)]
+        threshold: f32,
+    },
+    /// Save a view of an item: a map (cam, attention, fused), a tool (ela, noise, ...) or
+    /// the image, with its threshold, an optional region, a comment and a status.
+    Bookmark {
+        dir: PathBuf,
+        /// The item, by id (E001) or file name.
+        item: String,
+        #[arg(long)]
+        view: String,
+        #[arg(long, value_parser = parse_share)]
+        threshold: Option<f32>,
+        /// x,y,w,h in image pixels.
+        #[arg(long)]
+        region: Option<forgelens_engine::case::BookmarkRegion>,
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// ok, to-check or warning.
+        #[arg(long, default_value = "to-check")]
+        status: forgelens_engine::case::BookmarkStatus,
+    },
+    /// Hash every item again and check the audit log; exit code 1 naming each problem.
+    Verify {
+        dir: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the case report: evidence table, verdicts, findings, bookmarks, audit summary.
+    Report {
+        dir: PathBuf,
+        /// pdf, html or json.
+        #[arg(long, default_value = "pdf", value_parser = parse_report_format)]
+        format: ReportFormat,
+        /// Report file (default: DIR/case-report.FORMAT).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Sign the report with this Ed25519 secret key (from `forgelens keygen`).
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
+    },
 }

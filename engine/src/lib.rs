@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod analyzer;
 pub mod calibration;
+pub mod case;
 pub mod detector;
 pub mod device;
 pub mod export;

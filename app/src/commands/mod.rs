@@ -2,6 +2,7 @@
 
 mod analyze;
 mod calibrate;
+pub mod case;
 mod eval;
 mod forge;
 mod info;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Train(args)) => train::run(args),
         Some(Command::Eval(args)) => eval::run(args),
         Some(Command::Calibrate(args)) => calibrate::run(args),
+        Some(Command::Case(args)) => case::run(args),
         None => {
             crate::gui::run(crate::gui::Launch {
                 image: cli.image,
