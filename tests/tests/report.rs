@@ -100,29 +100,38 @@ fn html_contains_the_hashes_and_every_parameter() {
     assert_eq!(embedded.format, ReportFormat::Html);
     assert_eq!(embedded.report_json, report_json(&f.report).into_bytes());
 
-    // A model card with measured metrics shows each of them.
-    assert!(html.contains("none in the model card"));
+    // A model card's metrics are never dumped in the body; the appendix lists each one.
+    assert!(!html.contains("<th>metric "));
     let mut with_metrics = f.report.clone();
     with_metrics.model.card.metrics = Some(serde_json::json!({
         "test": {"accuracy": 0.875, "macro_f1": 0.8125, "fused_iou_at_0_5": 0.25}
     }));
-    let html = render_report(
-        &with_metrics,
-        &f.evidence,
-        &f.analysis,
-        &f.toolbox,
-        &f.options,
-        ReportFormat::Html,
-        None,
-    );
-    let html = String::from_utf8(html).expect("UTF-8");
+    let html_of = |appendix: bool| {
+        let options = forgelens_engine::report::ReportOptions {
+            appendix,
+            ..f.options.clone()
+        };
+        let html = render_report(
+            &with_metrics,
+            &f.evidence,
+            &f.analysis,
+            &f.toolbox,
+            &options,
+            ReportFormat::Html,
+            None,
+        );
+        String::from_utf8(html).expect("UTF-8")
+    };
+    let body = html_of(false);
+    assert!(!body.contains("test.accuracy") && !body.contains("Appendix"));
+    let appendix = html_of(true);
     for (key, value) in [
         ("accuracy", "0.875"),
-        ("macro_f1", "0.8125"),
-        ("fused_iou_at_0_5", "0.25"),
+        ("macro_f1", "0.813"),
+        ("fused_iou_at_0_5", "0.250"),
     ] {
-        let row = format!("<tr><th>metric test.{key}</th><td>{value}</td></tr>");
-        assert!(html.contains(&row), "{row} missing");
+        let row = format!("<tr><td>test.{key}</td><td>{value}</td></tr>");
+        assert!(appendix.contains(&row), "{row} missing");
     }
 }
 
@@ -163,39 +172,45 @@ fn pdf_opens_renders_and_carries_its_json() {
             "-f".as_ref(),
             "1".as_ref(),
             "-l".as_ref(),
-            "1".as_ref(),
+            "2".as_ref(),
             path.as_os_str(),
             prefix.as_os_str(),
         ],
     );
-    let page_png = std::fs::read_dir(dir.path())
+    let mut page_pngs: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "png"))
-        .expect("pdftoppm wrote the first page");
-    let page = image::open(&page_png).expect("png").into_rgb8();
-    let (w, h) = page.dimensions();
-    assert!(
-        (400..450).contains(&w) && (560..600).contains(&h),
-        "A4 at 50 dpi, got {w}x{h}"
-    );
-    let inked = page
-        .pixels()
-        .filter(|p| p.0.iter().any(|&c| c < 200))
-        .count();
-    let coloured = page
-        .pixels()
-        .filter(|p| p.0.iter().max().unwrap_or(&0) - p.0.iter().min().unwrap_or(&0) > 60)
-        .count();
-    let total = (w * h) as usize;
-    assert!(
-        inked * 50 > total,
-        "the first page is almost blank: {inked} of {total} pixels inked"
-    );
-    assert!(
-        coloured * 200 > total,
-        "no figure on the first page: {coloured} coloured pixels"
-    );
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    page_pngs.sort();
+    assert_eq!(page_pngs.len(), 2, "pdftoppm wrote the first two pages");
+    // The conclusion opens page 1; the figures follow on page 1 or 2.
+    let mut coloured = 0;
+    for (i, png) in page_pngs.iter().enumerate() {
+        let page = image::open(png).expect("png").into_rgb8();
+        let (w, h) = page.dimensions();
+        assert!(
+            (400..450).contains(&w) && (560..600).contains(&h),
+            "A4 at 50 dpi, got {w}x{h}"
+        );
+        let total = (w * h) as usize;
+        let inked = page
+            .pixels()
+            .filter(|p| p.0.iter().any(|&c| c < 200))
+            .count();
+        assert!(
+            inked * 50 > total,
+            "page {} is almost blank: {inked} of {total} pixels inked",
+            i + 1
+        );
+        coloured += page
+            .pixels()
+            .filter(|p| p.0.iter().max().unwrap_or(&0) - p.0.iter().min().unwrap_or(&0) > 60)
+            .count()
+            * 200
+            / total;
+    }
+    assert!(coloured > 0, "no figure on the first two pages");
 
     let text = poppler("pdftotext", &[path.as_os_str(), "-".as_ref()]);
     let text = String::from_utf8_lossy(&text.stdout);

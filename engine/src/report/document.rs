@@ -4,9 +4,12 @@
 //!
 //! Versioning: fields are only ever added within a version (readers ignore unknown fields);
 //! renaming, removing or changing the meaning of a field bumps `REPORT_SCHEMA_VERSION`.
+//! Version 2 added `Results::conclusion`, the signed conclusion on the likelihood-ratio
+//! scale; version 1 reports (without it) are still read and verified.
 
 use serde::{Deserialize, Serialize};
 
+use super::conclusion::Conclusion;
 use crate::analysis::{DeviceInfo, Probabilities, Timings, Verdict};
 use crate::map_kind::MapKind;
 use crate::model::ModelCard;
@@ -16,7 +19,7 @@ use forgelens_forensics::{MapSummary, Tool};
 
 /// The value of `Report::format`.
 pub const REPORT_FORMAT: &str = "forgelens-report";
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -225,6 +228,9 @@ pub struct Results {
     pub regions: Vec<Region>,
     /// Regions found in all, when more than listed.
     pub regions_total: usize,
+    /// The conclusion on the verbal likelihood-ratio scale (schema 2); `None` in schema 1.
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
 }
 
 /// One localisation map: what it is, how much is above threshold, and its hashes.

@@ -17,6 +17,7 @@ body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.15rem; border-bottom: 1px solid #999; padding-bottom: 0.15rem; margin-top: 1.6rem; }
 .sub { color: #555; }
+th.alert, td.alert { color: #c0392b; font-weight: bold; }
 .warning { background: #fde2e1; border: 1px solid #c0392b; padding: 0.5rem 0.8rem; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: 0.4rem 0; }
 th, td { text-align: left; vertical-align: top; padding: 0.2rem 0.5rem; border-bottom: 1px solid #ddd; }
@@ -31,8 +32,9 @@ footer { margin-top: 2rem; font-size: 0.8rem; color: #666; }
 @media print {
   @page { size: A4; margin: 15mm; }
   body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; }
+  h2, p.lead { break-after: avoid; }
   figure, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
   .figures { grid-template-columns: 1fr 1fr; }
 }
 "#;
@@ -129,6 +131,7 @@ pub fn render_html(
     report_json: &str,
     signature: Option<&ReportSignature>,
     figures: &Figures,
+    appendix: bool,
 ) -> String {
     let title = format!(
         "ForgeLens report: {}",
@@ -149,17 +152,23 @@ pub fn render_html(
     if !report.model.trained {
         html += "<p class=\"warning\">The model is UNTRAINED: its verdict and maps are not evidence.</p>\n";
     }
-    for section in sections(report) {
+    for section in sections(report, appendix) {
         html += &format!("<h2>{}</h2>\n", escape(&section.title));
         for block in &section.blocks {
             match block {
                 Block::Fields(fields) => {
                     html += "<table class=\"fields\">\n";
                     for f in fields {
+                        let alert = matches!(f.label.as_str(), "WARNING" | "INCONCLUSIVE");
                         html += &format!(
-                            "<tr><th>{}</th><td{}>{}</td></tr>\n",
+                            "<tr><th{}>{}</th><td{}>{}</td></tr>\n",
+                            if alert { " class=\"alert\"" } else { "" },
                             escape(&f.label),
-                            if f.mono { " class=\"mono\"" } else { "" },
+                            match (alert, f.mono) {
+                                (true, _) => " class=\"alert\"",
+                                (false, true) => " class=\"mono\"",
+                                (false, false) => "",
+                            },
                             escape(&f.value)
                         );
                     }
@@ -170,11 +179,11 @@ pub fn render_html(
                     rows,
                     mono_columns,
                 } => {
-                    html += "<table>\n<tr>";
+                    html += "<table>\n<thead><tr>";
                     for h in headers {
                         html += &format!("<th>{}</th>", escape(h));
                     }
-                    html += "</tr>\n";
+                    html += "</tr></thead>\n";
                     for row in rows {
                         html += "<tr>";
                         for (i, cell) in row.iter().enumerate() {
@@ -194,7 +203,12 @@ pub fn render_html(
                 }
                 Block::Paragraphs(paragraphs) => {
                     for p in paragraphs {
-                        html += &format!("<p>{}</p>\n", escape(p));
+                        let lead = if p.ends_with(':') {
+                            " class=\"lead\""
+                        } else {
+                            ""
+                        };
+                        html += &format!("<p{lead}>{}</p>\n", escape(p));
                     }
                 }
                 Block::Figures => html += &figures_html(report, figures),

@@ -4,22 +4,29 @@
 //! report JSON verbatim (optionally Ed25519-signed) so `verify_report` can check any of them
 //! against an image. Files are written atomically; the evidence file is only ever read.
 
+pub mod appendix;
 pub mod clock;
+pub mod conclusion;
 pub mod document;
 pub mod embed;
 pub mod evidence;
 pub mod figures;
+pub mod findings;
 mod font_subset;
 pub mod html;
 pub mod index;
 pub mod keyring;
 pub mod pdf;
 mod pdf_layout;
+mod pdf_report;
+mod pdf_wrap;
 pub mod processing;
+pub mod result_sections;
 pub mod sections;
 pub mod signing;
 pub mod toolbox;
 pub mod toolbox_sections;
+pub mod validation;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -73,6 +80,10 @@ pub struct ReportOptions {
     /// status are always included).
     #[serde(default)]
     pub toolbox: ToolboxRequest,
+    /// Add the appendix: every model-card metric and the model configuration (always in
+    /// the report JSON).
+    #[serde(default)]
+    pub appendix: bool,
 }
 
 impl Default for ReportOptions {
@@ -85,6 +96,7 @@ impl Default for ReportOptions {
             overlay_opacity: 0.5,
             inconclusive_below: None,
             toolbox: ToolboxRequest::default(),
+            appendix: false,
         }
     }
 }
@@ -186,7 +198,7 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
     let all_regions = regions(region_map, options.thresholds.get(options.regions_map));
     let regions_total = all_regions.len();
     let listed = all_regions.into_iter().take(options.max_regions).collect();
-    Report {
+    let mut report = Report {
         format: REPORT_FORMAT.to_string(),
         schema_version: REPORT_SCHEMA_VERSION,
         created_utc: utc_string(clock.now()),
@@ -210,10 +222,20 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
             maps: map_records(analysis, |kind| options.thresholds.get(kind)),
             regions: listed,
             regions_total,
+            conclusion: None,
         },
         limitations: processing::limitations(input),
         toolbox: Some(toolbox::toolbox_record(input.toolbox)),
-    }
+    };
+    let r = &report.results;
+    let conclusion = conclusion::conclude(
+        &r.probabilities,
+        &r.verdict,
+        &report.model.card,
+        findings::conclusion_limits(&report),
+    );
+    report.results.conclusion = Some(conclusion);
+    report
 }
 
 /// An error and its causes, `outer: inner: ...`.
@@ -262,11 +284,16 @@ pub fn render_report(
         figures
     });
     match (format, figures) {
-        (ReportFormat::Html, Some(figures)) => {
-            html::render_html(report, &json, signature.as_ref(), &figures).into_bytes()
-        }
+        (ReportFormat::Html, Some(figures)) => html::render_html(
+            report,
+            &json,
+            signature.as_ref(),
+            &figures,
+            options.appendix,
+        )
+        .into_bytes(),
         (ReportFormat::Pdf, Some(figures)) => {
-            let canvas = pdf_layout::layout_pdf(report, &figures);
+            let canvas = pdf_report::layout_pdf(report, &figures, options.appendix);
             let mut attachments = vec![pdf::Attachment {
                 name: embed::PDF_REPORT_ATTACHMENT.to_string(),
                 mime: "application/json",

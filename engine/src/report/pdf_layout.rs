@@ -1,81 +1,87 @@
-//! The PDF report's layout: the sections of `sections.rs` flowed down A4 pages (headings,
-//! label/value fields, tables, wrapped paragraphs, the 2 x 2 figure grid with the colour
-//! scale), a title block on page 1 and a footer with the evidence hash and page numbers.
+//! The PDF's flow: blocks of `sections.rs` set down A4 pages (headings, label/value fields,
+//! tables, wrapped paragraphs, captioned picture grids), with the rules that keep a report
+//! readable: a heading stays with the start of what follows it, a picture with its caption,
+//! a table breaks only between rows (its header repeated), a field never splits.
 
-use super::document::Report;
-use super::figures::Figures;
 use super::pdf::{Canvas, FontKind, PAGE_HEIGHT, PAGE_WIDTH};
-use super::sections::{Block, Field, sections};
+use super::pdf_wrap::wrap;
+use super::sections::{Block, Field};
 
-const MARGIN: f32 = 42.0;
-const TOP: f32 = 48.0;
-const BOTTOM: f32 = PAGE_HEIGHT - 52.0;
-const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+pub const MARGIN: f32 = 42.0;
+pub const TOP: f32 = 48.0;
+pub const BOTTOM: f32 = PAGE_HEIGHT - 52.0;
+pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
 const LABEL_WIDTH: f32 = 130.0;
-const BODY: f32 = 8.5;
+pub const BODY: f32 = 8.5;
 const LINE: f32 = 11.5;
-const INK: [f32; 3] = [0.1, 0.1, 0.1];
-const GREY: [f32; 3] = [0.4, 0.4, 0.4];
-const RULE: [f32; 3] = [0.75, 0.75, 0.75];
-const WARNING: [f32; 3] = [0.75, 0.16, 0.12];
+pub const INK: [f32; 3] = [0.1, 0.1, 0.1];
+pub const GREY: [f32; 3] = [0.4, 0.4, 0.4];
+pub const RULE: [f32; 3] = [0.75, 0.75, 0.75];
+pub const WARNING: [f32; 3] = [0.75, 0.16, 0.12];
+/// Height of a heading: space above, the title, the rule and space below.
+const HEADING: f32 = 30.0;
+/// Lines of a paragraph that must follow a heading on its page.
+const KEEP_LINES: usize = 2;
+const CAPTION_LINE: f32 = 9.5;
+
+/// A picture already added to the canvas, with its caption.
+pub struct Picture {
+    pub caption: String,
+    pub image: usize,
+}
+
+/// A table's column widths and its cells broken into lines.
+struct TableLayout {
+    widths: Vec<f32>,
+    header: Vec<Vec<String>>,
+    rows: Vec<Vec<Vec<String>>>,
+}
 
 /// A cursor flowing content down the pages.
-struct Flow {
-    canvas: Canvas,
-    y: f32,
+pub struct Flow {
+    pub canvas: Canvas,
+    pub y: f32,
+    /// Each heading's page (0-based) and top, in order: the keep-with-next rule's record.
+    pub headings: Vec<(String, usize, f32)>,
+}
+
+impl Default for Flow {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Flow {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let mut canvas = Canvas::new();
         canvas.new_page();
-        Self { canvas, y: TOP }
+        Self {
+            canvas,
+            y: TOP,
+            headings: Vec::new(),
+        }
+    }
+
+    pub fn page(&self) -> usize {
+        self.canvas.page_count() - 1
     }
 
     /// Starts a new page unless `height` more points fit on this one.
-    fn ensure(&mut self, height: f32) {
-        if self.y + height > BOTTOM {
+    pub fn ensure(&mut self, height: f32) {
+        if self.y + height > BOTTOM && self.y > TOP {
             self.canvas.new_page();
             self.y = TOP;
         }
     }
 
-    /// `text` broken into lines no wider than `width`; words longer than a line are split.
     fn wrap(&self, font: FontKind, size: f32, text: &str, width: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
-            let mut line = String::new();
-            for word in paragraph.split(' ') {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.canvas.text_width(font, size, &candidate) <= width {
-                    line = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                // The word alone may still be too wide: split it by characters.
-                for c in word.chars() {
-                    let next = format!("{line}{c}");
-                    if !line.is_empty() && self.canvas.text_width(font, size, &next) > width {
-                        lines.push(std::mem::take(&mut line));
-                        line.push(c);
-                    } else {
-                        line = next;
-                    }
-                }
-            }
-            lines.push(line);
-        }
-        lines
+        wrap(text, width, &|s| self.canvas.text_width(font, size, s))
     }
 
-    fn heading(&mut self, title: &str) {
-        self.ensure(40.0);
+    /// A section heading, on the page where `keep` points of what follows also fit.
+    pub fn heading(&mut self, title: &str, keep: f32) {
+        self.ensure(HEADING + keep);
+        self.headings.push((title.to_string(), self.page(), self.y));
         self.y += 14.0;
         self.canvas
             .text(MARGIN, self.y, FontKind::Bold, 11.5, INK, title);
@@ -89,43 +95,70 @@ impl Flow {
         self.y += 12.0;
     }
 
-    fn paragraph(&mut self, text: &str, font: FontKind, size: f32, rgb: [f32; 3]) {
-        for line in self.wrap(font, size, text, CONTENT_WIDTH) {
-            self.ensure(LINE);
+    fn paragraph_lines(&self, text: &str, font: FontKind, size: f32) -> Vec<String> {
+        self.wrap(font, size, text, CONTENT_WIDTH)
+    }
+
+    pub fn paragraph(&mut self, text: &str, font: FontKind, size: f32, rgb: [f32; 3]) {
+        let lines = self.paragraph_lines(text, font, size);
+        // No single line left alone at the foot of a page.
+        self.ensure(lines.len().min(KEEP_LINES) as f32 * (size + 3.0));
+        for line in lines {
+            self.ensure(size + 3.0);
             self.canvas.text(MARGIN, self.y, font, size, rgb, &line);
             self.y += size + 3.0;
         }
         self.y += 3.0;
     }
 
-    fn fields(&mut self, fields: &[Field]) {
-        let value_x = MARGIN + LABEL_WIDTH;
-        let value_width = CONTENT_WIDTH - LABEL_WIDTH;
+    /// Body paragraphs; one ending in ':' stays with the start of the next.
+    pub fn paragraphs(&mut self, paragraphs: &[String]) {
+        for (i, p) in paragraphs.iter().enumerate() {
+            if let (true, Some(next)) = (p.ends_with(':'), paragraphs.get(i + 1)) {
+                let lines = self.paragraph_lines(p, FontKind::Regular, BODY).len();
+                let next_lines = self.paragraph_lines(next, FontKind::Regular, BODY).len();
+                self.ensure((lines + next_lines.min(KEEP_LINES)) as f32 * (BODY + 3.0) + 3.0);
+            }
+            self.paragraph(p, FontKind::Regular, BODY, INK);
+        }
+    }
+
+    fn field_lines(&self, f: &Field) -> (Vec<String>, Vec<String>, FontKind, f32) {
+        let (font, size) = if f.mono {
+            (FontKind::Mono, BODY - 0.5)
+        } else {
+            (FontKind::Regular, BODY)
+        };
+        let value = self.wrap(font, size, &f.value, CONTENT_WIDTH - LABEL_WIDTH);
+        let label = self.wrap(FontKind::Regular, BODY, &f.label, LABEL_WIDTH - 8.0);
+        (label, value, font, size)
+    }
+
+    fn field_height(&self, f: &Field) -> f32 {
+        let (label, value, _, _) = self.field_lines(f);
+        label.len().max(value.len()) as f32 * LINE + 3.0
+    }
+
+    pub fn fields(&mut self, fields: &[Field]) {
         for f in fields {
-            let font = if f.mono {
-                FontKind::Mono
-            } else {
-                FontKind::Regular
-            };
-            let size = if f.mono { BODY - 0.5 } else { BODY };
-            let lines = self.wrap(font, size, &f.value, value_width);
-            let label_lines = self.wrap(FontKind::Regular, BODY, &f.label, LABEL_WIDTH - 8.0);
+            let (label_lines, lines, font, size) = self.field_lines(f);
             let rows = lines.len().max(label_lines.len());
             self.ensure(rows as f32 * LINE + 3.0);
-            let rgb = if f.label == "WARNING" { WARNING } else { INK };
+            let warning = matches!(f.label.as_str(), "WARNING" | "INCONCLUSIVE");
+            let (label_font, label_rgb) = if warning {
+                (FontKind::Bold, WARNING)
+            } else {
+                (FontKind::Regular, GREY)
+            };
             for (i, line) in label_lines.iter().enumerate() {
-                self.canvas.text(
-                    MARGIN,
-                    self.y + i as f32 * LINE,
-                    FontKind::Regular,
-                    BODY,
-                    GREY,
-                    line,
-                );
-            }
-            for (i, line) in lines.iter().enumerate() {
+                let y = self.y + i as f32 * LINE;
                 self.canvas
-                    .text(value_x, self.y + i as f32 * LINE, font, size, rgb, line);
+                    .text(MARGIN, y, label_font, BODY, label_rgb, line);
+            }
+            let rgb = if warning { WARNING } else { INK };
+            for (i, line) in lines.iter().enumerate() {
+                let (x, y) = (MARGIN + LABEL_WIDTH, self.y + i as f32 * LINE);
+                self.canvas.text(x, y, font, size, rgb, line);
             }
             self.y += rows as f32 * LINE;
             self.canvas.line(
@@ -139,17 +172,22 @@ impl Flow {
         self.y += 4.0;
     }
 
-    fn table(&mut self, headers: &[String], rows: &[Vec<String>], mono_columns: &[usize]) {
-        // Column widths in proportion to the widest cell, at least the header's width.
-        let columns = headers.len();
+    fn table_layout(
+        &self,
+        headers: &[String],
+        rows: &[Vec<String>],
+        mono: &[usize],
+    ) -> TableLayout {
+        let size = BODY - 1.0;
         let font_of = |c: usize| {
-            if mono_columns.contains(&c) {
+            if mono.contains(&c) {
                 FontKind::Mono
             } else {
                 FontKind::Regular
             }
         };
-        let size = BODY - 1.0;
+        let columns = headers.len();
+        // Natural width: the widest cell (at most half the page) or the header.
         let natural: Vec<f32> = (0..columns)
             .map(|c| {
                 let widest = rows
@@ -163,273 +201,235 @@ impl Flow {
                     + 8.0
             })
             .collect();
-        // Text columns keep their natural width; fixed-width (hash) columns share the rest
-        // and wrap.
         let total: f32 = natural.iter().sum();
         let text_total: f32 = (0..columns)
-            .filter(|c| !mono_columns.contains(c))
+            .filter(|c| !mono.contains(c))
             .map(|c| natural[c])
             .sum();
-        let mono_count = columns - (0..columns).filter(|c| !mono_columns.contains(c)).count();
+        let mono_count = (0..columns).filter(|c| mono.contains(c)).count();
         let widths: Vec<f32> = (0..columns)
             .map(|c| {
                 if total <= CONTENT_WIDTH {
                     natural[c]
                 } else if mono_count > 0 && text_total < 0.6 * CONTENT_WIDTH {
-                    if mono_columns.contains(&c) {
+                    if mono.contains(&c) {
                         (CONTENT_WIDTH - text_total) / mono_count as f32
                     } else {
                         natural[c]
+                    }
+                } else if mono_count == 0 && columns > 1 && natural[0] < 0.4 * CONTENT_WIDTH {
+                    // A label column and text: the last column takes what is left.
+                    if c + 1 == columns {
+                        CONTENT_WIDTH - natural[..c].iter().sum::<f32>()
+                    } else {
+                        natural[c].min(CONTENT_WIDTH / columns as f32)
                     }
                 } else {
                     natural[c] * CONTENT_WIDTH / total
                 }
             })
             .collect();
-        let draw_row = |flow: &mut Flow, cells: &[String], header: bool| {
-            let wrapped: Vec<Vec<String>> = cells
-                .iter()
+        let cells = |row: &[String], header: bool| -> Vec<Vec<String>> {
+            row.iter()
                 .enumerate()
                 .map(|(c, cell)| {
                     let font = if header { FontKind::Bold } else { font_of(c) };
-                    flow.wrap(
-                        font,
-                        size,
-                        cell,
-                        widths.get(c).copied().unwrap_or(40.0) - 6.0,
-                    )
+                    let width = widths.get(c).copied().unwrap_or(40.0) - 6.0;
+                    self.wrap(font, size, cell, width)
                 })
-                .collect();
-            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
-            flow.ensure(lines as f32 * (size + 3.0) + 4.0);
-            let mut x = MARGIN;
-            for (c, cell_lines) in wrapped.iter().enumerate() {
-                let font = if header { FontKind::Bold } else { font_of(c) };
-                for (i, line) in cell_lines.iter().enumerate() {
-                    flow.canvas
-                        .text(x, flow.y + i as f32 * (size + 3.0), font, size, INK, line);
-                }
-                x += widths.get(c).copied().unwrap_or(40.0);
-            }
-            flow.y += lines as f32 * (size + 3.0);
-            flow.canvas.line(
-                (MARGIN, flow.y - size + 1.0),
-                (MARGIN + CONTENT_WIDTH, flow.y - size + 1.0),
-                if header { 0.6 } else { 0.3 },
-                if header { GREY } else { RULE },
-            );
-            flow.y += 2.0;
+                .collect()
         };
-        draw_row(self, headers, true);
-        for row in rows {
-            draw_row(self, row, false);
+        TableLayout {
+            header: cells(headers, true),
+            rows: rows.iter().map(|r| cells(r, false)).collect(),
+            widths,
+        }
+    }
+
+    fn row_height(cells: &[Vec<String>]) -> f32 {
+        cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * (BODY + 2.0) + 2.0
+    }
+
+    fn draw_row(
+        &mut self,
+        layout: &TableLayout,
+        cells: &[Vec<String>],
+        header: bool,
+        mono: &[usize],
+    ) {
+        let size = BODY - 1.0;
+        let mut x = MARGIN;
+        for (c, lines) in cells.iter().enumerate() {
+            let font = match (header, mono.contains(&c)) {
+                (true, _) => FontKind::Bold,
+                (false, true) => FontKind::Mono,
+                (false, false) => FontKind::Regular,
+            };
+            for (i, line) in lines.iter().enumerate() {
+                let y = self.y + i as f32 * (size + 3.0);
+                self.canvas.text(x, y, font, size, INK, line);
+            }
+            x += layout.widths.get(c).copied().unwrap_or(40.0);
+        }
+        self.y += Self::row_height(cells) - 2.0;
+        self.canvas.line(
+            (MARGIN, self.y - size + 1.0),
+            (MARGIN + CONTENT_WIDTH, self.y - size + 1.0),
+            if header { 0.6 } else { 0.3 },
+            if header { GREY } else { RULE },
+        );
+        self.y += 2.0;
+    }
+
+    /// A table; a row never splits, and a page break repeats the header.
+    pub fn table(&mut self, headers: &[String], rows: &[Vec<String>], mono: &[usize]) {
+        let layout = self.table_layout(headers, rows, mono);
+        let header_h = Self::row_height(&layout.header);
+        let first = layout.rows.first().map_or(0.0, |r| Self::row_height(r));
+        self.ensure(header_h + first);
+        self.draw_row(&layout, &layout.header, true, mono);
+        for cells in &layout.rows {
+            let height = Self::row_height(cells);
+            if self.y + height > BOTTOM {
+                self.ensure(header_h + height);
+                self.draw_row(&layout, &layout.header, true, mono);
+            }
+            self.draw_row(&layout, cells, false, mono);
         }
         self.y += 6.0;
     }
 
-    /// Pictures with captions, two a row; the grid stays on one page when it fits on one.
-    fn grid(&mut self, items: &[(String, usize)], cell_w: f32, cell_h: f32, draw_w: f32) {
-        let gap = 10.0;
-        self.ensure((2.0 * (cell_h + 30.0)).min(BOTTOM - TOP));
-        for pair in items.chunks(2) {
-            self.ensure(cell_h + 22.0);
-            for (i, (caption, image)) in pair.iter().enumerate() {
-                let x = MARGIN + i as f32 * (cell_w + gap);
-                self.canvas.image(*image, x, self.y, draw_w, cell_h);
-                let lines = self.wrap(FontKind::Regular, BODY - 1.0, caption, cell_w);
-                for (l, line) in lines.iter().enumerate() {
-                    self.canvas.text(
-                        x,
-                        self.y + cell_h + 10.0 + l as f32 * 9.5,
-                        FontKind::Regular,
-                        BODY - 1.0,
-                        GREY,
-                        line,
-                    );
-                }
-            }
-            self.y += cell_h + 30.0;
-        }
+    fn caption_lines(&self, caption: &str, width: f32) -> Vec<String> {
+        self.wrap(FontKind::Regular, BODY - 1.0, caption, width)
     }
 
-    /// A toolbox run's overlays (the same size as the learned maps' figures).
-    fn tool_figures(&mut self, figures: &Figures, index: usize) {
-        let Some(pictures) = figures.tools.get(index) else {
-            return;
-        };
-        let (cell_w, cell_h, draw_w) = cell_size(figures);
-        let items: Vec<(String, usize)> = pictures
+    /// Height of one row of the grid: the pictures and their longest caption.
+    fn grid_row_height(&self, pair: &[Picture], cell_w: f32, cell_h: f32) -> f32 {
+        let captions = pair
             .iter()
-            .map(|(caption, picture)| (caption.clone(), self.canvas.add_image(picture.clone())))
-            .collect();
-        self.grid(&items, cell_w, cell_h, draw_w);
+            .map(|p| self.caption_lines(&p.caption, cell_w).len())
+            .max()
+            .unwrap_or(1);
+        cell_h + 6.0 + captions as f32 * CAPTION_LINE + 8.0
     }
 
-    fn figures(&mut self, report: &Report, figures: &Figures) {
-        let (cell_w, cell_h, draw_w) = cell_size(figures);
-        let mut items = vec![(
-            format!(
-                "The image ({} x {} px)",
-                report.evidence.width, report.evidence.height
-            ),
-            self.canvas.add_image(figures.image.clone()),
-        )];
-        for (name, picture) in &figures.overlays {
-            let area = report
-                .results
-                .maps
-                .iter()
-                .find(|m| m.name == *name)
-                .map(|m| {
-                    format!(
-                        " ({:.2}% ≥ {:.2})",
-                        m.area_above_threshold * 100.0,
-                        m.threshold
-                    )
-                })
-                .unwrap_or_default();
-            items.push((
-                format!("{}{area}", name.title()),
-                self.canvas.add_image(picture.clone()),
-            ));
-        }
-        self.grid(&items, cell_w, cell_h, draw_w);
-        self.ensure(24.0);
-        let scale = self.canvas.add_image(figures.scale.clone());
-        let params = &report.processing.parameters;
-        let label = format!(
-            "Colour scale ({}, overlay opacity {:.2}): 0",
-            params.colormap, params.overlay_opacity
-        );
-        let label_w = self
-            .canvas
-            .text_width(FontKind::Regular, BODY - 1.0, &label);
-        self.canvas.text(
-            MARGIN,
-            self.y + 7.0,
-            FontKind::Regular,
-            BODY - 1.0,
-            GREY,
-            &label,
-        );
-        let x = MARGIN + label_w + 6.0;
-        self.canvas.image(scale, x, self.y, 160.0, 9.0);
-        self.canvas.text(
-            x + 166.0,
-            self.y + 7.0,
-            FontKind::Regular,
-            BODY - 1.0,
-            GREY,
-            "1",
-        );
-        self.y += 20.0;
+    /// Height of the whole grid, when it is to stay on one page.
+    pub fn grid_height(&self, items: &[Picture], cell_w: f32, cell_h: f32) -> f32 {
+        items
+            .chunks(2)
+            .map(|pair| self.grid_row_height(pair, cell_w, cell_h))
+            .sum()
     }
-}
 
-/// Width and height of a figure cell and the picture's drawn width (two cells a row).
-fn cell_size(figures: &Figures) -> (f32, f32, f32) {
-    let cell_w = (CONTENT_WIDTH - 10.0) / 2.0;
-    let (iw, ih) = figures.image.dimensions();
-    let cell_h = (cell_w * ih as f32 / iw.max(1) as f32).min(260.0);
-    let draw_w = (cell_h * iw as f32 / ih.max(1) as f32).min(cell_w);
-    (cell_w, cell_h, draw_w)
-}
-
-/// The report's pages on a canvas, footers included.
-pub fn layout_pdf(report: &Report, figures: &Figures) -> Canvas {
-    let mut flow = Flow::new();
-    flow.canvas.text(
-        MARGIN,
-        flow.y + 6.0,
-        FontKind::Bold,
-        17.0,
-        INK,
-        "Forensic image report",
-    );
-    flow.y += 24.0;
-    let subtitle = format!(
-        "{} · {} {}",
-        report.evidence.file_name.as_deref().unwrap_or("image"),
-        report.tool.name,
-        report.tool.version
-    );
-    flow.paragraph(&subtitle, FontKind::Regular, 9.5, GREY);
-    flow.paragraph(
-        &format!("SHA-256 {}", report.evidence.sha256),
-        FontKind::Mono,
-        8.5,
-        GREY,
-    );
-    if !report.model.trained {
-        flow.paragraph(
-            "The model is UNTRAINED: its verdict and maps are not evidence.",
-            FontKind::Bold,
-            10.0,
-            WARNING,
-        );
-    }
-    for section in sections(report) {
-        flow.heading(&section.title);
-        for block in &section.blocks {
-            match block {
-                Block::Fields(fields) => flow.fields(fields),
-                Block::Table {
-                    headers,
-                    rows,
-                    mono_columns,
-                } => flow.table(headers, rows, mono_columns),
-                Block::Paragraphs(paragraphs) => {
-                    for p in paragraphs {
-                        flow.paragraph(p, FontKind::Regular, BODY, INK);
-                    }
+    /// Pictures with captions, two a row; a picture and its caption never part, and the
+    /// grid stays on one page when it fits on one.
+    pub fn grid(&mut self, items: &[Picture], cell: (f32, f32, f32)) {
+        let (cell_w, cell_h, draw_w) = cell;
+        let gap = 10.0;
+        self.ensure(self.grid_height(items, cell_w, cell_h).min(BOTTOM - TOP));
+        for pair in items.chunks(2) {
+            let row_h = self.grid_row_height(pair, cell_w, cell_h);
+            self.ensure(row_h);
+            for (i, picture) in pair.iter().enumerate() {
+                let x = MARGIN + i as f32 * (cell_w + gap);
+                self.canvas.image(picture.image, x, self.y, draw_w, cell_h);
+                for (l, line) in self
+                    .caption_lines(&picture.caption, cell_w)
+                    .iter()
+                    .enumerate()
+                {
+                    let y = self.y + cell_h + 10.0 + l as f32 * CAPTION_LINE;
+                    self.canvas
+                        .text(x, y, FontKind::Regular, BODY - 1.0, GREY, line);
                 }
-                Block::Figures => flow.figures(report, figures),
-                Block::ToolMaps(index) => flow.tool_figures(figures, *index),
             }
+            self.y += row_h;
         }
     }
-    let mut canvas = flow.canvas;
-    let pages = canvas.page_count();
-    for page in 0..pages {
-        canvas.select_page(page);
-        canvas.line(
-            (MARGIN, PAGE_HEIGHT - 40.0),
-            (MARGIN + CONTENT_WIDTH, PAGE_HEIGHT - 40.0),
-            0.4,
-            RULE,
-        );
-        let evidence = format!("Evidence SHA-256 {}", report.evidence.sha256);
-        canvas.text(
-            MARGIN,
-            PAGE_HEIGHT - 30.0,
-            FontKind::Regular,
-            6.5,
-            GREY,
-            &evidence,
-        );
-        let made = format!(
-            "ForgeLens report, {} · case {}",
-            report.created_utc,
-            report.case.case_id.as_deref().unwrap_or("—")
-        );
-        canvas.text(
-            MARGIN,
-            PAGE_HEIGHT - 21.0,
-            FontKind::Regular,
-            6.5,
-            GREY,
-            &made,
-        );
-        let number = format!("page {} of {pages}", page + 1);
-        let w = canvas.text_width(FontKind::Regular, 6.5, &number);
-        canvas.text(
-            MARGIN + CONTENT_WIDTH - w,
-            PAGE_HEIGHT - 21.0,
-            FontKind::Regular,
-            6.5,
-            GREY,
-            &number,
-        );
+
+    /// Points that must fit below a heading for `block` to start on the same page: its
+    /// first field, table header and row, two lines of text, or its pictures.
+    pub fn keep_height(&self, block: &Block, pictures: f32) -> f32 {
+        match block {
+            Block::Fields(fields) => fields.first().map_or(0.0, |f| self.field_height(f)),
+            Block::Table {
+                headers,
+                rows,
+                mono_columns,
+            } => {
+                let first: Vec<Vec<String>> = rows.iter().take(1).cloned().collect();
+                let layout = self.table_layout(headers, &first, mono_columns);
+                Self::row_height(&layout.header)
+                    + layout.rows.first().map_or(0.0, |r| Self::row_height(r))
+            }
+            Block::Paragraphs(paragraphs) => paragraphs.first().map_or(0.0, |p| {
+                let lines = self.paragraph_lines(p, FontKind::Regular, BODY).len();
+                lines.min(KEEP_LINES) as f32 * (BODY + 3.0)
+            }),
+            Block::Figures | Block::ToolMaps(_) => pictures,
+        }
     }
-    canvas
+
+    /// Height of a paragraphs block as drawn.
+    pub fn paragraphs_height(&self, paragraphs: &[String]) -> f32 {
+        paragraphs
+            .iter()
+            .map(|p| {
+                self.paragraph_lines(p, FontKind::Regular, BODY).len() as f32 * (BODY + 3.0) + 3.0
+            })
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(n: usize) -> Block {
+        Block::Fields(
+            (0..n)
+                .map(|i| Field {
+                    label: format!("label {i}"),
+                    value: format!("value {i}"),
+                    mono: false,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_heading_at_the_foot_of_a_page_moves_to_the_next_with_its_content() {
+        let mut flow = Flow::new();
+        let block = fields(3);
+        // Room for the heading alone, not for the heading and a first field.
+        flow.y = BOTTOM - HEADING - 5.0;
+        let keep = flow.keep_height(&block, 0.0);
+        assert!(keep > 5.0, "{keep}");
+        flow.heading("Evidence", keep);
+        let Block::Fields(f) = &block else {
+            unreachable!()
+        };
+        let before = flow.page();
+        flow.fields(f);
+        assert_eq!(flow.headings, vec![("Evidence".to_string(), 1, TOP)]);
+        assert_eq!(before, 1, "the fields start on the heading's page");
+        assert_eq!(flow.canvas.page_count(), 2);
+
+        // With room for both, the heading stays.
+        let mut flow = Flow::new();
+        flow.y = BOTTOM - HEADING - keep - 1.0;
+        flow.heading("Evidence", keep);
+        assert_eq!(flow.headings[0].1, 0);
+    }
+
+    #[test]
+    fn a_table_breaks_between_rows_and_repeats_its_header() {
+        let mut flow = Flow::new();
+        flow.y = BOTTOM - 40.0;
+        let rows: Vec<Vec<String>> = (0..10).map(|i| vec![format!("r{i}"), "x".into()]).collect();
+        flow.table(&["a".into(), "b".into()], &rows, &[]);
+        assert_eq!(flow.canvas.page_count(), 2);
+        // The header and every row fit whole: the flow never ran past the foot.
+        assert!(flow.y < BOTTOM);
+    }
 }

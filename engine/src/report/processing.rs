@@ -163,12 +163,14 @@ pub fn limitations(input: &ReportInput) -> Vec<String> {
     }
     out.push(format!(
         "The verdict is the output of a statistical classifier, not proof. The model was \
-         trained on: {}. Images unlike its training data (other generators or editing tools, \
+         trained on {}. Images unlike its training data (other generators or editing tools, \
          heavy recompression, resizing, screenshots, printing and re-photographing) can be \
          misclassified in either direction.",
-        card.training_data
-            .as_deref()
-            .unwrap_or("nothing recorded in its model card")
+        if card.training_data.is_some() {
+            "the data described under Model (Training data)"
+        } else {
+            "data its model card does not record"
+        }
     ));
     out.push(format!(
         "The maps are weakly supervised: the networks were trained with image-level labels \

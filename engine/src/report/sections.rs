@@ -1,13 +1,16 @@
 //! What a report says, in order, as text blocks: built once from the `Report` and drawn by
-//! both the HTML and the PDF renderer, so the two always show the same facts. Parameters,
-//! the model configuration and the model card's metrics are listed by walking their JSON, so
-//! a field added to them appears in every report without touching this file.
+//! both the HTML and the PDF renderer, so the two always show the same facts. The conclusion,
+//! findings and validation table come first (`result_sections.rs`); parameters are listed by
+//! walking their JSON, so a field added to them appears in every report without touching
+//! this file. The model card's full metrics and the model configuration go to the optional
+//! appendix (`appendix.rs`).
 
 use serde_json::Value;
 
+use super::appendix::appendix_sections;
 use super::document::Report;
+use super::result_sections::{conclusion_section, findings_section, validation_section};
 use super::toolbox_sections::{file_section, tool_sections};
-use crate::verdict::percent;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
@@ -114,88 +117,29 @@ fn bytes_text(n: u64) -> String {
     }
 }
 
-/// When the model declines to decide, and where the calibration behind it comes from.
-fn decision_rule(report: &Report) -> String {
-    let threshold = match report.results.verdict.inconclusive_below {
-        Some(t) => format!("the top probability is below {}", percent(t)),
-        None => "never: no threshold was set (every verdict is the most probable class)".into(),
-    };
-    match &report.model.card.calibration {
-        Some(c) => format!(
-            "{threshold}. Probabilities calibrated by temperature {:.3}, fitted with the model \
-             card's threshold ({}) on {} images of the {} split (ECE {:.3} before, {:.3} after).",
-            c.temperature,
-            percent(c.inconclusive_below),
-            c.images,
-            c.split,
-            c.ece_before,
-            c.ece_after
-        ),
-        None => {
-            format!("{threshold}. The model is not calibrated: probabilities as it gives them.")
-        }
-    }
-}
-
-pub fn sections(report: &Report) -> Vec<Section> {
+/// The report's sections; the appendix's at the end when `appendix` is set.
+pub fn sections(report: &Report, appendix: bool) -> Vec<Section> {
     let e = &report.evidence;
     let m = &e.metadata;
     let r = &report.results;
-    let p = &r.probabilities;
-    let mut out = Vec::new();
-
-    out.push(Section {
-        title: "Case".into(),
-        blocks: vec![Block::Fields(vec![
-            field("Case", or_dash(&report.case.case_id)),
-            field("Analyst", or_dash(&report.case.analyst)),
-            field("Report created (UTC)", &report.created_utc),
-            field("Notes", or_dash(&report.case.notes)),
-        ])],
-    });
-
-    let mut verdict = vec![
-        field("Verdict", &r.verdict.summary),
-        field(
-            "Probabilities",
-            format!(
-                "real {} · partially manipulated {} · fully generated {}",
-                percent(p.real),
-                percent(p.partial),
-                percent(p.full)
-            ),
-        ),
-        field("Inconclusive when", decision_rule(report)),
-        field(
-            "Maps meaningful",
-            if r.verdict.maps_meaningful {
-                "yes: a trained model says the image is partially manipulated"
-            } else {
-                "no: the maps are shown for inspection only"
-            },
-        ),
-        field(
-            "Teacher–student discrepancy",
-            format!("d1 = {:.6}, d2 = {:.6}", r.discrepancy[0], r.discrepancy[1]),
-        ),
+    let mut out = vec![
+        conclusion_section(report),
+        findings_section(report),
+        Section {
+            title: "Case".into(),
+            blocks: vec![Block::Fields(vec![
+                field("Case", or_dash(&report.case.case_id)),
+                field("Analyst", or_dash(&report.case.analyst)),
+                field("Report created (UTC)", &report.created_utc),
+                field("Notes", or_dash(&report.case.notes)),
+            ])],
+        },
+        Section {
+            title: "Image and maps".into(),
+            blocks: vec![Block::Figures],
+        },
+        validation_section(report),
     ];
-    if !report.model.trained {
-        verdict.insert(
-            0,
-            field(
-                "WARNING",
-                "The model is UNTRAINED. Its probabilities and maps are not evidence of anything.",
-            ),
-        );
-    }
-    out.push(Section {
-        title: "Result".into(),
-        blocks: vec![Block::Fields(verdict)],
-    });
-    out.push(Section {
-        title: "Image and maps".into(),
-        blocks: vec![Block::Figures],
-    });
 
     let mut evidence = vec![
         field("File name", or_dash(&e.file_name)),
@@ -348,30 +292,23 @@ pub fn sections(report: &Report) -> Vec<Section> {
 
     let model = &report.model;
     let card = &model.card;
-    let mut model_fields = vec![
+    let model_fields = vec![
         mono("Model id", &model.id),
         field("Name", &model.name),
         mono("Weights SHA-256", &model.weights_sha256),
         mono("Content SHA-256", &model.content_sha256),
         field("Extractor", &model.extractor),
         field("Trained", yes_no(model.trained)),
-        field("Card", &card.description),
         field("Extractor weights", &card.extractor_weights),
         field("Training data", or_dash(&card.training_data)),
-        field("Training time", or_dash(&card.training_time)),
         field("Licence", &card.licence),
-    ];
-    match &card.metrics {
-        Some(metrics) => model_fields.extend(
-            flatten_json(metrics)
-                .into_iter()
-                .map(|(k, v)| field(&format!("metric {k}"), v)),
+        field(
+            "Metrics and configuration",
+            "summarised in the validation table; the card's description, training time, \
+             every metric and the configuration are in the report JSON (model.card, \
+             model.config) and the appendix",
         ),
-        None => model_fields.push(field("Measured metrics", "none in the model card")),
-    }
-    for limit in &card.limitations {
-        model_fields.push(field("Card limitation", limit));
-    }
+    ];
     out.push(Section {
         title: "Model".into(),
         blocks: vec![Block::Fields(model_fields)],
@@ -416,16 +353,6 @@ pub fn sections(report: &Report) -> Vec<Section> {
     });
 
     out.push(Section {
-        title: "Model configuration".into(),
-        blocks: vec![Block::Fields(
-            flatten_json(&model.config)
-                .into_iter()
-                .map(|(k, v)| field(&k, v))
-                .collect(),
-        )],
-    });
-
-    out.push(Section {
         title: "Tool".into(),
         blocks: vec![Block::Fields(vec![
             field(
@@ -444,6 +371,9 @@ pub fn sections(report: &Report) -> Vec<Section> {
         title: "Limitations".into(),
         blocks: vec![Block::Paragraphs(report.limitations.clone())],
     });
+    if appendix {
+        out.extend(appendix_sections(report));
+    }
     out
 }
 

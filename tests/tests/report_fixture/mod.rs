@@ -79,6 +79,7 @@ pub fn synthetic_analysis(evidence: &EvidenceFile) -> Analysis {
             fused,
         },
         map_scale: Some(forgelens_engine::fusion::MapOptions::default().describe_scale()),
+        verdict_source: None,
         tiling: TilingInfo {
             tile_size: 64,
             tiles: 2,
@@ -117,9 +118,29 @@ pub struct Fixture {
     pub options: ReportOptions,
 }
 
+/// A model card from `tests/fixtures/` (copies, so the bundled model can change).
+pub fn fixture_card(name: &str) -> ModelCard {
+    let text = std::fs::read_to_string(repo(&format!("tests/fixtures/{name}"))).expect("card");
+    serde_json::from_str(&text).expect("a model card")
+}
+
 pub fn fixture() -> Fixture {
+    fixture_with_card(None)
+}
+
+/// The fixture with a trained model's `card` in place of the untrained one (the verdict
+/// at the card's inconclusive threshold).
+pub fn fixture_with_card(card: Option<ModelCard>) -> Fixture {
     let evidence = read_evidence(&repo(EVIDENCE), &ImageLimits::default()).expect("evidence");
-    let analysis = synthetic_analysis(&evidence);
+    let mut analysis = synthetic_analysis(&evidence);
+    let mut model = model_record();
+    if let Some(card) = card {
+        let threshold = card.calibration.as_ref().map(|c| c.inconclusive_below);
+        analysis.model.trained = true;
+        analysis.verdict = verdict(&analysis.probabilities, true, threshold);
+        model.trained = true;
+        model.card = card;
+    }
     let clock = FixedClock::from_unix_seconds(1_767_323_045);
     let options = ReportOptions {
         toolbox: ToolboxRequest {
@@ -139,7 +160,7 @@ pub fn fixture() -> Fixture {
         evidence: &evidence,
         analysis: &analysis,
         toolbox: &toolbox,
-        model: model_record(),
+        model,
         analyzer_options: AnalyzerOptions::default(),
         case: CaseInfo {
             analyst: Some("A. Analyst <lab 3>".into()),
