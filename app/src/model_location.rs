@@ -1,33 +1,31 @@
 //! Where the model comes from when `--model` is not given: `$FORGELENS_MODEL`, then the
-//! bundled model installed beside the binary (`../share/forgelens/model`), then the
-//! source tree's `assets/model`.
+//! bundled model in the data folders `engine::data_dir` searches (`$FORGELENS_DATA`, beside
+//! the executable, `/usr/share/forgelens`, the source tree in development).
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
+use forgelens_engine::data_dir;
 
 pub fn resolve_model_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = explicit {
         return Ok(dir);
     }
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("FORGELENS_MODEL") {
-        candidates.push(PathBuf::from(dir));
+    if let Some(dir) = std::env::var_os("FORGELENS_MODEL").filter(|d| !d.is_empty()) {
+        let dir = PathBuf::from(dir);
+        if dir.join("model.json").is_file() {
+            return Ok(dir);
+        }
+        bail!(
+            "$FORGELENS_MODEL is {}, which holds no model.json",
+            dir.display()
+        );
     }
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(bin) = exe.parent()
-    {
-        candidates.push(bin.join("../share/forgelens/model"));
+    match data_dir::locate(&format!("{}/model.json", data_dir::MODEL)) {
+        Ok(found) => Ok(found.path.parent().map(PathBuf::from).unwrap_or(found.path)),
+        Err(not_found) => bail!(
+            "no bundled model is installed ({not_found}); pass --model DIR \
+             (a directory made by `forgelens init-model` or by training)"
+        ),
     }
-    candidates.push(PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../assets/model"
-    )));
-    if let Some(found) = candidates.iter().find(|c| c.join("model.json").is_file()) {
-        return Ok(found.clone());
-    }
-    bail!(
-        "no bundled model is installed yet; pass --model DIR \
-         (a directory made by `forgelens init-model` or by training)"
-    )
 }

@@ -4,7 +4,10 @@
 //! (discrete, integrated or virtual GPU), else the pure-Rust `flex` CPU backend. A software
 //! adapter (Mesa's lavapipe/llvmpipe, device type CPU) is never chosen by `auto`: measured
 //! here it is 9-16x slower than `flex` and spends 20-60 s compiling kernels on first use.
-//! Asking for `wgpu` explicitly accepts a software adapter, with a warning.
+//! Asking for `wgpu` explicitly accepts a software adapter, with a warning. Only the
+//! backends Burn computes on are probed (Vulkan, Metal, DX12): probing OpenGL opens a
+//! Wayland connection, and without a desktop session libwayland prints errors about
+//! `XDG_RUNTIME_DIR` that have nothing to do with the command run.
 
 use std::fmt;
 use std::str::FromStr;
@@ -81,10 +84,12 @@ pub struct SelectedDevice {
     pub reason: String,
 }
 
-/// Every adapter wgpu can enumerate, hardware and software.
+/// Every adapter, hardware and software, of the backends Burn's wgpu runs on.
 pub fn wgpu_adapters() -> Vec<AdapterSummary> {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-    pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()))
+    let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+    descriptor.backends = wgpu::Backends::PRIMARY;
+    let instance = wgpu::Instance::new(descriptor);
+    pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY))
         .iter()
         .map(|adapter| {
             let info = adapter.get_info();
@@ -99,6 +104,18 @@ pub fn wgpu_adapters() -> Vec<AdapterSummary> {
             }
         })
         .collect()
+}
+
+/// The environment variable to set before Vulkan loads when there is no desktop session
+/// (`$XDG_RUNTIME_DIR` unset or not a folder), if it is not set yet. Mesa's Vulkan
+/// device-select layer picks the default GPU by asking the display server; without a session
+/// there is none to ask, and libwayland prints "error: XDG_RUNTIME_DIR is invalid or not set"
+/// at every probe. `NODEVICE_SELECT=1` is the layer's own switch; nothing else changes.
+pub fn quiet_vulkan_env() -> Option<(&'static str, &'static str)> {
+    let session =
+        std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| std::path::Path::new(&dir).is_dir());
+    let already = std::env::var_os("NODEVICE_SELECT").is_some();
+    (!session && !already).then_some(("NODEVICE_SELECT", "1"))
 }
 
 pub fn cuda_built() -> bool {
@@ -179,29 +196,36 @@ pub fn select_device(choice: DeviceChoice) -> Result<SelectedDevice, DeviceError
                 reason: "requested".into(),
             })
         }
-        DeviceChoice::Auto => {
-            #[cfg(feature = "cuda")]
-            return Ok(cuda());
-            #[cfg(not(feature = "cuda"))]
-            {
-                let adapters = wgpu_adapters();
-                if let Some((kind, name)) = best_wgpu(&adapters, false) {
-                    return Ok(SelectedDevice {
-                        device: Device::wgpu(kind),
-                        backend: "wgpu",
-                        name,
-                        reason: "auto: hardware GPU adapter found".into(),
-                    });
-                }
-                let reason = if adapters.is_empty() {
-                    "auto: no wgpu adapter found, using the CPU backend".to_string()
-                } else {
-                    "auto: only software wgpu adapters found (slower than the CPU backend), using the CPU backend".to_string()
-                };
-                log::info!("{reason}");
-                Ok(flex(reason))
-            }
+        DeviceChoice::Auto => Ok(select_auto(wgpu_adapters)),
+    }
+}
+
+/// What `auto` picks, with the adapters probed by `probe` (not called when CUDA is built),
+/// so `info` can list the same adapters without probing twice.
+pub fn select_auto(probe: impl FnOnce() -> Vec<AdapterSummary>) -> SelectedDevice {
+    #[cfg(feature = "cuda")]
+    {
+        let _ = probe;
+        cuda()
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let adapters = probe();
+        if let Some((kind, name)) = best_wgpu(&adapters, false) {
+            return SelectedDevice {
+                device: Device::wgpu(kind),
+                backend: "wgpu",
+                name,
+                reason: "auto: hardware GPU adapter found".into(),
+            };
         }
+        let reason = if adapters.is_empty() {
+            "auto: no wgpu adapter found, using the CPU backend".to_string()
+        } else {
+            "auto: only software wgpu adapters found (slower than the CPU backend), using the CPU backend".to_string()
+        };
+        log::info!("{reason}");
+        flex(reason)
     }
 }
 

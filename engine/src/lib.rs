@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod analyzer;
 pub mod calibration;
 pub mod case;
+pub mod data_dir;
 pub mod detector;
 pub mod device;
 pub mod export;

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use forgelens_engine::data_dir;
 use forgelens_engine::device::DeviceChoice;
 use forgelens_engine::progress::{CancelToken, Progress};
 use forgelens_engine::select_device;
-use forgelens_training::forge::{ForgeConfig, LaunderingConfig, ManifestRow, forge};
+use forgelens_training::forge::{ForgeConfig, ForgeError, LaunderingConfig, ManifestRow, forge};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::ForgeArgs;
@@ -25,6 +26,9 @@ pub fn run(args: ForgeArgs) -> Result<ExitCode> {
         webp: args.p_webp,
         ..LaunderingConfig::default()
     };
+    // The shipped generator weights (`data_dir`); only families that need one load it, so
+    // their absence is an error only then, naming every place searched.
+    let generators_dir = data_dir::locate(data_dir::GENERATORS);
     let config = ForgeConfig {
         crop_size: args.crop,
         crops_per_photo: args.crops_per_photo,
@@ -34,6 +38,9 @@ pub fn run(args: ForgeArgs) -> Result<ExitCode> {
         generators: args.generators.clone(),
         laundering,
         threads: args.threads as usize,
+        generators_dir: generators_dir
+            .as_ref()
+            .map_or_else(|_| data_dir::GENERATORS.into(), |found| found.path.clone()),
         ..ForgeConfig::default()
     };
     let bar = ProgressBar::new(0).with_style(
@@ -57,7 +64,13 @@ pub fn run(args: ForgeArgs) -> Result<ExitCode> {
         &device.device,
         &report,
         &cancel,
-    )?;
+    )
+    .map_err(|error| match (&error, &generators_dir) {
+        (ForgeError::Generator { .. }, Err(not_found)) => {
+            anyhow::Error::from(error).context(not_found.to_string())
+        }
+        _ => error.into(),
+    })?;
     bar.finish_and_clear();
     let count = |label: &str| summary.rows.iter().filter(|r| r.label == label).count();
     eprintln!(

@@ -1,13 +1,13 @@
-//! `forgelens info`: backends built in, devices found, what `auto` would choose, and the
-//! model card.
+//! `forgelens info`: backends built in, devices found (one probe of the GPU adapters), what
+//! `auto` would choose, where the data was found, and the model card.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 use burn::module::Module;
-use forgelens_engine::device::{AdapterSummary, cuda_built, wgpu_adapters};
+use forgelens_engine::data_dir::{self, Located, Source};
+use forgelens_engine::device::{AdapterSummary, cuda_built, select_auto, wgpu_adapters};
 use forgelens_engine::model::{ModelCard, load_model_dir};
-use forgelens_engine::{DeviceChoice, select_device};
 use serde::Serialize;
 
 use crate::cli::InfoArgs;
@@ -20,8 +20,44 @@ struct Info {
     wgpu_adapters: Vec<AdapterSummary>,
     auto_device: String,
     auto_reason: String,
+    /// The generator weights `forge` uses and the sample photographs.
+    generators: DataFound,
+    samples: DataFound,
     model: Option<ModelInfo>,
     model_error: Option<String>,
+}
+
+/// Where a piece of the data was found (`data_dir`), or every place searched.
+#[derive(Serialize)]
+struct DataFound {
+    path: Option<String>,
+    found_in: Option<Source>,
+    error: Option<String>,
+}
+
+impl DataFound {
+    fn locate(relative: &str) -> Self {
+        match data_dir::locate(relative) {
+            Ok(Located { path, source }) => Self {
+                path: Some(path.display().to_string()),
+                found_in: Some(source),
+                error: None,
+            },
+            Err(e) => Self {
+                path: None,
+                found_in: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+
+    fn line(&self) -> String {
+        match (&self.path, &self.found_in, &self.error) {
+            (Some(path), Some(source), _) => format!("{path} ({source})"),
+            (_, _, Some(error)) => error.clone(),
+            _ => String::new(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -47,7 +83,9 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
     if cuda_built() {
         backends.push("cuda");
     }
-    let auto = select_device(DeviceChoice::Auto)?;
+    let mut probed = None;
+    let auto = select_auto(|| probed.insert(wgpu_adapters()).clone());
+    let adapters = probed.unwrap_or_else(wgpu_adapters);
     let (model, model_error) = match resolve_model_dir(args.model.clone())
         .and_then(|dir| Ok(load_model_dir(&dir, &auto.device)?))
     {
@@ -73,9 +111,11 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
     let info = Info {
         version: env!("CARGO_PKG_VERSION"),
         backends,
-        wgpu_adapters: wgpu_adapters(),
+        wgpu_adapters: adapters,
         auto_device: format!("{} ({})", auto.backend, auto.name),
         auto_reason: auto.reason,
+        generators: DataFound::locate(data_dir::GENERATORS),
+        samples: DataFound::locate(data_dir::SAMPLES),
         model,
         model_error,
     };
@@ -86,7 +126,7 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
     println!("forgelens {}", info.version);
     println!("backends built in: {}", info.backends.join(", "));
     if info.wgpu_adapters.is_empty() {
-        println!("wgpu adapters: none");
+        println!("wgpu adapters: none (no Vulkan driver found)");
     }
     for a in &info.wgpu_adapters {
         println!(
@@ -102,6 +142,12 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
         "--device auto picks: {} ({})",
         info.auto_device, info.auto_reason
     );
+    for (what, found) in [
+        ("generator weights", &info.generators),
+        ("sample photographs", &info.samples),
+    ] {
+        println!("{what}: {}", found.line());
+    }
     match (&info.model, &info.model_error) {
         (Some(m), _) => {
             println!("model: {} in {}", m.id, m.dir);

@@ -134,9 +134,14 @@ impl NeuralGenerator {
     }
 }
 
-/// The folder of the shipped generator weights in the source tree.
+/// The folder of the shipped generator weights, as `engine::data_dir` finds it (the
+/// environment, beside the executable, the system folder, the source tree in development).
+/// When none has it, the bare relative name, whose load error says what is missing.
 pub fn shipped_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/generators")
+    forgelens_engine::data_dir::locate(forgelens_engine::data_dir::GENERATORS).map_or_else(
+        |_| PathBuf::from(forgelens_engine::data_dir::GENERATORS),
+        |found| found.path,
+    )
 }
 
 /// Loads a generator's weight file into `module` (field paths equal the file's keys).

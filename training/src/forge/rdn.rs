@@ -62,11 +62,9 @@ impl RdnPreset {
         }
     }
 
-    /// The weight file shipped in the source tree's `assets/generators/`.
+    /// The shipped weight file, in `generators::shipped_dir`.
     pub fn shipped_path(self) -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../assets/generators")
-            .join(self.file_name())
+        super::generators::shipped_dir().join(self.file_name())
     }
 
     /// The shipped generator, loaded.

@@ -2,8 +2,6 @@
 //! layout (grid, single, compare side by side or swiped; one shared zoom / pan), what to do
 //! before an image is open, model / batch / analysis status.
 
-use std::path::PathBuf;
-
 use egui::TextureHandle;
 use forgelens_engine::render::Colormap;
 
@@ -134,12 +132,11 @@ impl ForgeLensApp {
                 ui.add_space(12.0);
             }
             ui.label("Open an image (Ctrl+O) or drop one here.");
-            let sample = PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../assets/samples/chelsea.png"
-            ));
-            if sample.is_file() && ui.button("Open the sample photograph").clicked() {
-                self.execute(Command::Open(sample));
+            let sample = forgelens_engine::data_dir::locate("samples/chelsea.png");
+            if let Ok(sample) = sample
+                && ui.button("Open the sample photograph").clicked()
+            {
+                self.execute(Command::Open(sample.path));
             }
         });
     }
