@@ -4,6 +4,7 @@
 
 mod analysis;
 mod batch_table;
+mod case;
 mod export;
 mod files;
 mod frame;
@@ -19,6 +20,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use forgelens_engine::progress::{CancelToken, Progress};
 
 use super::batch::Batch;
+use super::case_panel::CasePanel;
 use super::command::{Command, Mode};
 use super::display::Displayed;
 use super::frame_stats::FrameStats;
@@ -75,6 +77,8 @@ pub struct ForgeLensApp {
     tools: ToolCache,
     /// The selected region of the toolbox panel's map.
     tool_region: Option<usize>,
+    /// The open case and the case panel's fields.
+    pub case: CasePanel,
 }
 
 impl ForgeLensApp {
@@ -108,6 +112,7 @@ impl ForgeLensApp {
             training: TrainingPanel::default(),
             tools: ToolCache::default(),
             tool_region: None,
+            case: CasePanel::default(),
         };
         app.load_model();
         app
@@ -232,6 +237,8 @@ impl ForgeLensApp {
             Command::RecomputeTool(tool) => self.recompute_tool(tool),
             Command::TrustAnchorsDialog => self.trust_anchors_dialog(),
             Command::SetTrustAnchors(path) => self.set_trust_anchors(path),
+            // cases: app/case.rs
+            case_command => self.execute_case(case_command),
         }
     }
 }

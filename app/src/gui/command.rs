@@ -48,6 +48,28 @@ pub enum Command {
     TrustAnchorsDialog,
     /// Read a PEM file of trust anchors for Content Credentials.
     SetTrustAnchors(PathBuf),
+    /// Cases (`app/case.rs`): File → New case / Open case show the case panel's form.
+    CaseForm(super::case_panel::CaseForm),
+    NewCaseFolderDialog,
+    SetNewCaseFolder(PathBuf),
+    NewCase {
+        dir: PathBuf,
+        name: String,
+        analyst: String,
+    },
+    OpenCaseDialog,
+    OpenCase(PathBuf),
+    CloseCase,
+    AddToCaseDialog,
+    /// Take an image into the open case (a read-only copy).
+    AddToCase(PathBuf),
+    /// Open an item by id, restoring the view of its latest bookmark.
+    OpenCaseItem(String),
+    /// Open a bookmark's item with its view, parameters and thresholds.
+    OpenBookmark(String),
+    /// Save the shown view with the case panel's region, comment and status.
+    BookmarkThisView,
+    VerifyCase,
 }
 
 /// What the central area shows.

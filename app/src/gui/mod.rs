@@ -4,6 +4,7 @@
 
 mod app;
 mod batch;
+mod case_panel;
 mod command;
 mod display;
 mod frame_stats;
@@ -21,6 +22,7 @@ mod worker;
 use std::path::PathBuf;
 
 pub use app::{ForgeLensApp, ModelStatus, ToolStatus};
+pub use case_panel::{CaseForm, CasePanel};
 pub use command::{Command, Mode};
 pub use state::{Layout, State, ViewKind};
 pub use toolbox::{ToolMap, ToolboxSettings};

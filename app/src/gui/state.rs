@@ -95,6 +95,8 @@ pub struct State {
     pub analyst: String,
     pub case_id: String,
     pub toolbox: ToolboxSettings,
+    /// The case opened last (offered by File → Open case).
+    pub last_case: Option<PathBuf>,
 }
 
 impl Default for State {
@@ -117,6 +119,7 @@ impl Default for State {
             analyst: String::new(),
             case_id: String::new(),
             toolbox: ToolboxSettings::default(),
+            last_case: None,
         }
     }
 }

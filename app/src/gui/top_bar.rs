@@ -5,6 +5,7 @@ use forgelens_engine::DeviceChoice;
 use forgelens_engine::device::cuda_built;
 use forgelens_engine::report::ReportFormat;
 
+use super::case_panel::CaseForm;
 use super::command::{Command, Mode};
 use super::state::State;
 
@@ -21,6 +22,12 @@ pub fn top_bar_ui(
         ui.menu_button("File", |ui| {
             if ui.button("Open image… (Ctrl+O)").clicked() {
                 commands.push(Command::OpenDialog);
+            }
+            if ui.button("New case…").clicked() {
+                commands.push(Command::CaseForm(CaseForm::New));
+            }
+            if ui.button("Open case…").clicked() {
+                commands.push(Command::CaseForm(CaseForm::Open));
             }
             ui.menu_button("Recent", |ui| {
                 if state.recent_files.is_empty() {

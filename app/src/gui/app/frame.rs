@@ -104,6 +104,7 @@ impl eframe::App for ForgeLensApp {
                     );
                 });
         }
+        self.case_panel(ui, &mut commands);
         if self.mode == Mode::Image && self.state.toolbox.show_panel {
             egui::Panel::left("toolbox_panel")
                 .resizable(true)
