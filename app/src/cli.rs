@@ -44,8 +44,9 @@ pub struct DeviceArgs {
 /// How images are read and tiled, shared by `analyze` and `report`.
 #[derive(Debug, Args)]
 pub struct TilingArgs {
-    /// Largest number of tiles per image (larger images are analysed at a reduced size).
-    #[arg(long, default_value_t = 64)]
+    /// Largest number of tiles per image, for memory (larger images are analysed at a reduced
+    /// size, and the output says so); the default keeps up to about 36 megapixels native.
+    #[arg(long, default_value_t = 1024)]
     pub max_tiles: usize,
     /// Overlap between neighbouring tiles (0 to 0.9).
     #[arg(long, default_value_t = 0.25)]

@@ -135,6 +135,22 @@ pub struct TilingInfo {
     pub work_height: u32,
 }
 
+impl TilingInfo {
+    /// A sentence when the maps were computed below native resolution (an image larger than
+    /// the tile budget); `None` at native resolution or when a small image was scaled up.
+    pub fn reduced_note(&self, width: u32, height: u32) -> Option<String> {
+        (u64::from(self.work_width) * u64::from(self.work_height)
+            < u64::from(width) * u64::from(height))
+        .then(|| {
+            format!(
+                "maps at reduced resolution: {} x {} of {} x {} (the tile budget; raise \
+                 --max-tiles for native resolution)",
+                self.work_width, self.work_height, width, height
+            )
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
     pub decode_ms: f64,
@@ -241,5 +257,32 @@ impl Analysis {
             tiling: self.tiling.clone(),
             timings: self.timings.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TilingInfo;
+
+    fn tiling(work_width: u32, work_height: u32) -> TilingInfo {
+        TilingInfo {
+            tile_size: 256,
+            tiles: 4,
+            overlap: 0.25,
+            work_width,
+            work_height,
+        }
+    }
+
+    #[test]
+    fn only_a_working_size_below_the_input_is_reported_as_reduced() {
+        assert_eq!(tiling(4000, 3000).reduced_note(4000, 3000), None);
+        // A small image scaled up to one tile is not a loss of resolution.
+        assert_eq!(tiling(256, 384).reduced_note(100, 150), None);
+        let note = tiling(1722, 1291)
+            .reduced_note(4000, 3000)
+            .expect("reduced");
+        assert!(note.contains("1722 x 1291 of 4000 x 3000"), "{note}");
+        assert!(note.contains("--max-tiles"), "{note}");
     }
 }

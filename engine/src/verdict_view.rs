@@ -25,7 +25,8 @@ impl Analyzer {
         let model = &self.model().model;
         let (mean, std) = config.extractor.normalization();
         let view = detector_view(&image.rgb, &config.extractor);
-        let detected = model.detect(to_tensor(&view, mean, std, device));
+        let input = config.detector_input();
+        let detected = model.detect(to_tensor(&view, mean, std, device), input);
         let stats = Tensor::cat(
             vec![
                 detected.probabilities,
@@ -80,7 +81,7 @@ impl Analyzer {
                     to_tensor(&crop, mean, std, device)
                 })
                 .collect();
-            let probabilities = model.detect(Tensor::cat(pixels, 0)).probabilities; // [b, 3]
+            let probabilities = model.detect(Tensor::cat(pixels, 0), input).probabilities; // [b, 3]
             let values = self.read_back(probabilities)?;
             tiles.extend(values.chunks_exact(3).map(|p| [p[0], p[1], p[2]]));
         }

@@ -86,7 +86,7 @@ fn tiny_networks_have_the_right_shapes() {
     let pixels = Tensor::<4>::random([2, 3, size, size], Distribution::Normal(0.0, 1.0), &device);
     let tokens = model.extractor.tokens(pixels.clone());
     assert_eq!(tokens.dims(), [2, config.extractor.token_count(), 1280]);
-    let detected = model.detect(pixels);
+    let detected = model.detect(pixels, config.detector_input());
     assert_eq!(detected.probabilities.dims(), [2, 3]);
     let sums = detected
         .probabilities

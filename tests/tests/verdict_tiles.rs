@@ -35,7 +35,10 @@ fn detect(model: &LoadedModel, image: &RgbImage) -> [f32; 3] {
     let (mean, std) = model.config.extractor.normalization();
     let p: Tensor<2> = model
         .model
-        .detect(to_tensor(image, mean, std, &device))
+        .detect(
+            to_tensor(image, mean, std, &device),
+            model.config.detector_input(),
+        )
         .probabilities;
     let v = p.into_data().try_to_vec::<f32>().expect("f32");
     [v[0], v[1], v[2]]

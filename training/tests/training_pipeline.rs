@@ -304,7 +304,11 @@ fn the_feature_cache_recomputes_corrupt_entries_and_skips_unreadable_images() {
     let config = Preset::Tiny.config();
     let (extractor, _) =
         forgelens_engine::model::load_extractor(&config.extractor, None, &device).expect("E");
-    let cache = FeatureCache::new(&dir.path().join("cache"), &config.extractor);
+    let cache = FeatureCache::new(
+        &dir.path().join("cache"),
+        &config.extractor,
+        config.detector_input(),
+    );
     let good = repo("assets/samples/chelsea.png");
     let bad = dir.path().join("bad.png");
     std::fs::write(&bad, b"not a png").expect("write");

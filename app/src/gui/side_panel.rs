@@ -106,6 +106,9 @@ fn verdict_ui(ui: &mut Ui, state: &mut State, displayed: &Displayed) {
                 "{} tiles of {} px at {} x {}",
                 a.tiling.tiles, a.tiling.tile_size, a.tiling.work_width, a.tiling.work_height
             ));
+            if let Some(note) = a.tiling.reduced_note(i.width, i.height) {
+                ui.colored_label(ui.visuals().warn_fg_color, note);
+            }
             ui.label(format!(
                 "time: {:.0} ms (decode {:.0}, verdict {:.0}, maps {:.0})",
                 a.timings.total_ms, a.timings.decode_ms, a.timings.detect_ms, a.timings.localise_ms

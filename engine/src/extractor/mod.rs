@@ -3,6 +3,7 @@
 
 pub mod clip;
 pub mod import;
+pub mod input;
 pub mod mobilenet_v2;
 
 use burn::module::Module;
@@ -13,6 +14,7 @@ pub use clip::{ClipVisionConfig, ClipVisionOutput, ClipVisionTransformer};
 pub use import::{
     ImportError, WeightSource, load_clip_vision, load_mobilenet_v2, load_safetensors,
 };
+pub use input::DetectorInput;
 pub use mobilenet_v2::{MobileNetV2, MobileNetV2Config};
 
 /// ImageNet statistics, which torchvision's MobileNetV2 was trained with.

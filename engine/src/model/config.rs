@@ -8,7 +8,7 @@ use std::str::FromStr;
 use burn::config::Config;
 
 use crate::detector::{ClassifierConfig, DiscrepancyNetConfig, GeneralizerConfig, TokenPooling};
-use crate::extractor::ExtractorConfig;
+use crate::extractor::{DetectorInput, ExtractorConfig};
 use crate::fusion::{AttentionMapMode, CamEvidence, FusionNetConfig, FusionStem, MapOptions};
 use crate::model::CLASS_NAMES;
 
@@ -42,6 +42,17 @@ pub struct ModelConfig {
     pub fusion: FusionNetConfig,
     #[config(default = "MapOptions::default()")]
     pub maps: MapOptions,
+    /// What the frozen extractor sees: the image (`None`, as in configs written before the
+    /// field existed), or its NPR residual.
+    #[config(default = "None")]
+    pub detector_input: Option<DetectorInput>,
+}
+
+impl ModelConfig {
+    /// What the frozen extractor sees (`detector_input`, the image when unset).
+    pub fn detector_input(&self) -> DetectorInput {
+        self.detector_input.unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

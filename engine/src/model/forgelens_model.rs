@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::ModelConfig;
 use crate::detector::{Classifier, DiscrepancyNet, discrepancy_features};
-use crate::extractor::Extractor;
+use crate::extractor::{DetectorInput, Extractor};
 use crate::fusion::FusionNet;
 
 /// The classes, in logit order.
@@ -56,10 +56,11 @@ impl ModelConfig {
 }
 
 impl ForgeLensModel {
-    /// Verdict branch on extractor-normalised pixels.
-    pub fn detect(&self, pixels: Tensor<4>) -> DetectorOutput {
+    /// Verdict branch on extractor-normalised pixels, which the extractor sees as `input`
+    /// says (the model config's `detector_input`).
+    pub fn detect(&self, pixels: Tensor<4>, input: DetectorInput) -> DetectorOutput {
         // pixels: [batch, 3, e_size, e_size]
-        let tokens = self.extractor.tokens(pixels); // [batch, tokens, e_width]
+        let tokens = self.extractor.tokens(input.apply(pixels)); // [batch, tokens, e_width]
         self.detect_from_tokens(tokens)
     }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::{Device, Tensor, TensorData};
-use forgelens_engine::extractor::{Extractor, ExtractorConfig};
+use forgelens_engine::extractor::{DetectorInput, Extractor, ExtractorConfig};
 use forgelens_engine::files::write_atomic;
 use forgelens_engine::image_input::{ImageLimits, decode_image};
 use forgelens_engine::preprocess::{detector_view, normalized_chw};
@@ -37,6 +37,7 @@ pub struct FeatureCache {
     extractor_id: String,
     tokens: usize,
     width: usize,
+    input: DetectorInput,
 }
 
 /// Tokens for the images that could be read, in input order.
@@ -71,8 +72,13 @@ impl CachedFeatures {
 }
 
 impl FeatureCache {
-    pub fn new(dir: &Path, extractor: &ExtractorConfig) -> Self {
-        let extractor_id = format!("{}+pre{PREPROCESSING_VERSION}", extractor.id());
+    /// A cache of `extractor`'s tokens of the detector's view, seen as `input` says.
+    pub fn new(dir: &Path, extractor: &ExtractorConfig, input: DetectorInput) -> Self {
+        let extractor_id = format!(
+            "{}+pre{PREPROCESSING_VERSION}{}",
+            extractor.id(),
+            input.key_suffix()
+        );
         let folder: String = extractor_id
             .chars()
             .map(|c| {
@@ -88,6 +94,7 @@ impl FeatureCache {
             extractor_id,
             tokens: extractor.token_count(),
             width: extractor.token_width(),
+            input,
         }
     }
 
@@ -228,7 +235,7 @@ impl FeatureCache {
             pixels.extend_from_slice(p);
         }
         let input = Tensor::<4>::from_data(TensorData::new(pixels, [n, 3, size, size]), device);
-        let tokens = extractor.tokens(input); // [n, tokens, width]
+        let tokens = extractor.tokens(self.input.apply(input)); // [n, tokens, width]
         let values: Vec<f32> = tokens
             .into_data()
             .try_into_vec::<f32>()

@@ -241,7 +241,11 @@ pub fn train(
         config.extractor_weights.as_deref(),
         &plain,
     )?;
-    let cache = FeatureCache::new(&options.cache_dir, &config.model.extractor);
+    let cache = FeatureCache::new(
+        &options.cache_dir,
+        &config.model.extractor,
+        config.model.detector_input(),
+    );
     let features_for =
         |samples: Vec<crate::data::Sample>, what: &str| -> Result<Part, TrainError> {
             let progress = |done: usize, total: usize| {
