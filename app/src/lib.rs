@@ -8,3 +8,5 @@ pub mod findings_text;
 pub mod gui;
 pub mod image_files;
 pub mod model_location;
+pub mod shard;
+pub mod shard_index;

@@ -1,7 +1,9 @@
 //! `forgelens analyze`: for each image (folders are expanded), the analysis JSON (without map
 //! values) and the maps as PNG (greyscale and overlaid on the image) in `--out`; with
-//! `--report-dir`, also a report per image and an index (CSV, HTML) of all verdicts. A line
-//! per image on stderr, or a JSON array on stdout with `--json`. Exit code 1 if any image failed.
+//! `--report-dir`, also a report per image and an index (CSV, HTML) of all verdicts; with
+//! `--shard K/N`, only this shard's images and its part of the index (`report-index` merges
+//! the parts). A line per image on stderr, or a JSON array on stdout with `--json`. Exit code
+//! 1 if any image failed.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ use super::report::{case_info, signing_key};
 use crate::build_info::tool_info;
 use crate::cli::AnalyzeArgs;
 use crate::model_location::resolve_model_dir;
+use crate::shard_index::IndexPart;
 
 /// Image file extensions taken from a folder given on the command line.
 const IMAGE_EXTENSIONS: [&str; 9] = [
@@ -58,7 +61,19 @@ enum Outcome {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
-    let images = expand_inputs(&args.images)?;
+    let all_images = expand_inputs(&args.images)?;
+    // Output names come from the whole input list, so a shard names an image's files as a
+    // single run would.
+    let mut stems = HashSet::new();
+    let all_stems: Vec<String> = all_images
+        .iter()
+        .map(|path| unique_stem(path, &mut stems))
+        .collect();
+    let (positions, images): (Vec<usize>, Vec<&PathBuf>) = all_images
+        .iter()
+        .enumerate()
+        .filter(|(_, path)| args.shard.is_none_or(|shard| shard.takes(path)))
+        .unzip();
     let key = signing_key(&args.case)?;
     let model_dir = resolve_model_dir(args.model.clone())?;
     let device = select_device(args.device.device)?;
@@ -91,10 +106,9 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
     if images.len() < 2 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let mut stems = HashSet::new();
     let mut outcomes = Vec::new();
     let mut failed = false;
-    for path in &images {
+    for (&position, path) in positions.iter().zip(&images) {
         bar.set_message(path.display().to_string());
         let mut report_file = String::new();
         let result = read_evidence(path, &options.limits)
@@ -108,12 +122,12 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
                         verdict(&analysis.probabilities, analysis.model.trained, Some(t));
                 }
                 let finished = clock.now();
-                let stem = unique_stem(path, &mut stems);
+                let stem = &all_stems[position];
                 write_analysis_files(
                     &analysis,
                     &evidence.image.rgb,
                     &args.out,
-                    &stem,
+                    stem,
                     Colormap::Inferno,
                     0.5,
                 )
@@ -214,10 +228,17 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
             Some(case) => format!("ForgeLens reports, case {case}"),
             None => "ForgeLens reports".to_string(),
         };
-        let written = write_index(dir, &title, &index)
-            .with_context(|| format!("writing the index to {}", dir.display()))?;
+        let written = match args.shard {
+            Some(shard) => {
+                let rows: Vec<_> = positions.iter().copied().zip(index).collect();
+                IndexPart::new(shard, all_images.len(), &title, &rows).write(dir)?
+            }
+            None => write_index(dir, &title, &index)
+                .with_context(|| format!("writing the index to {}", dir.display()))?[1]
+                .clone(),
+        };
         if !args.json {
-            eprintln!("reports and index in {}", written[1].display());
+            eprintln!("reports and index in {}", written.display());
         }
     }
     if args.json {

@@ -10,7 +10,9 @@ mod init_model;
 mod inspect;
 mod keygen;
 mod keys;
+mod package_files;
 mod report;
+mod report_index;
 mod train;
 mod verify_report;
 
@@ -34,6 +36,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Eval(args)) => eval::run(args),
         Some(Command::Calibrate(args)) => calibrate::run(args),
         Some(Command::Case(args)) => case::run(args),
+        Some(Command::ReportIndex(args)) => report_index::run(args),
+        Some(Command::PackageFiles(args)) => package_files::run(args),
         None => {
             crate::gui::run(crate::gui::Launch {
                 image: cli.image,
