@@ -131,6 +131,28 @@ pub enum Command {
     /// Cases: evidence taken in with hashes, analyses, bookmarks, a hash-chained audit log
     /// and a case report, all in one folder (init, add, analyze, bookmark, verify, report).
     Case(CaseCommandArgs),
+    /// Merge the index parts of `analyze --shard K/N` runs into one index.csv and index.html.
+    ReportIndex(ReportIndexArgs),
+    /// Write the man pages and shell completions (used when packaging).
+    #[command(hide = true)]
+    PackageFiles(PackageFilesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportIndexArgs {
+    /// Report folders of the shards (or their index.shard-K-of-N.json files).
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder for the merged index.csv and index.html; reports found elsewhere are copied in.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageFilesArgs {
+    /// Writes OUT/man/*.1 and OUT/completions/ (bash, zsh, fish).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +351,10 @@ pub struct AnalyzeArgs {
     pub inconclusive_below: Option<f32>,
     #[command(flatten)]
     pub case: CaseArgs,
+    /// Analyse only shard K of N (numbered from 0): the images whose SHA-256 is K modulo N.
+    /// Writes the shard's part of the index; `forgelens report-index` merges the parts.
+    #[arg(long, value_name = "K/N", requires = "report_dir")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 fn parse_report_format(s: &str) -> Result<ReportFormat, String> {
