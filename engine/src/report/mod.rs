@@ -12,6 +12,7 @@ pub mod embed;
 pub mod evidence;
 pub mod figures;
 pub mod findings;
+pub mod flatten;
 mod font_subset;
 pub mod html;
 pub mod index;
@@ -19,6 +20,7 @@ pub mod keyring;
 pub mod pdf;
 mod pdf_layout;
 mod pdf_report;
+mod pdf_table;
 mod pdf_wrap;
 pub mod processing;
 pub mod result_sections;
@@ -292,57 +294,15 @@ pub fn render_report(
             options.appendix,
         )
         .into_bytes(),
-        (ReportFormat::Pdf, Some(figures)) => {
-            let canvas = pdf_report::layout_pdf(report, &figures, options.appendix);
-            let mut attachments = vec![pdf::Attachment {
-                name: embed::PDF_REPORT_ATTACHMENT.to_string(),
-                mime: "application/json",
-                description: "The report data this PDF was made from (ForgeLens report JSON)"
-                    .to_string(),
-                bytes: json.clone().into_bytes(),
-            }];
-            if let Some(signature) = &signature {
-                attachments.push(pdf::Attachment {
-                    name: embed::PDF_SIGNATURE_ATTACHMENT.to_string(),
-                    mime: "application/json",
-                    description: "Ed25519 signature over forgelens-report.json".to_string(),
-                    bytes: serde_json::to_vec_pretty(signature).expect("a signature serialises"),
-                });
-            }
-            let json_sha = evidence::sha256_hex(json.as_bytes());
-            let mut file_id = [0u8; 16];
-            if let Ok(bytes) = hex::decode(&json_sha[..32]) {
-                file_id.copy_from_slice(&bytes);
-            }
-            let info = pdf::DocInfo {
-                title: format!(
-                    "ForgeLens report: {}",
-                    report.evidence.file_name.as_deref().unwrap_or("image")
-                ),
-                author: report.case.analyst.clone(),
-                subject: format!("Evidence SHA-256 {}", report.evidence.sha256),
-                creator: format!("{} {}", report.tool.name, report.tool.version),
-                created_utc: pdf_date(&report.created_utc),
-                file_id,
-            };
-            canvas.finish(&info, &attachments)
-        }
+        (ReportFormat::Pdf, Some(figures)) => pdf_report::render_pdf(
+            report,
+            &json,
+            signature.as_ref(),
+            &figures,
+            options.appendix,
+        ),
         _ => embed::json_envelope(&json, signature.as_ref()).into_bytes(),
     }
-}
-
-/// `(year, month, day, hour, minute, second)` of a `utc_string` (`2026-01-02T03:04:05.678Z`).
-fn pdf_date(utc: &str) -> Option<(u16, u8, u8, u8, u8, u8)> {
-    let part = |range: std::ops::Range<usize>| utc.get(range)?.parse::<u16>().ok();
-    let small = |range| part(range).and_then(|v| u8::try_from(v).ok());
-    Some((
-        part(0..4)?,
-        small(5..7)?,
-        small(8..10)?,
-        small(11..13)?,
-        small(14..16)?,
-        small(17..19)?,
-    ))
 }
 
 /// Fails early, before a long analysis, when no file can be created in `dir` (a read-only or

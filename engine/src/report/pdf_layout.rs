@@ -1,7 +1,8 @@
 //! The PDF's flow: blocks of `sections.rs` set down A4 pages (headings, label/value fields,
-//! tables, wrapped paragraphs, captioned picture grids), with the rules that keep a report
-//! readable: a heading stays with the start of what follows it, a picture with its caption,
-//! a table breaks only between rows (its header repeated), a field never splits.
+//! wrapped paragraphs, captioned picture grids; tables in `pdf_table.rs`), with the rules
+//! that keep a report readable: a heading stays with the start of what follows it, a picture
+//! with its caption, a field never splits, a lead-in line ending in ':' stays with what it
+//! introduces.
 
 use super::pdf::{Canvas, FontKind, PAGE_HEIGHT, PAGE_WIDTH};
 use super::pdf_wrap::wrap;
@@ -28,13 +29,6 @@ const CAPTION_LINE: f32 = 9.5;
 pub struct Picture {
     pub caption: String,
     pub image: usize,
-}
-
-/// A table's column widths and its cells broken into lines.
-struct TableLayout {
-    widths: Vec<f32>,
-    header: Vec<Vec<String>>,
-    rows: Vec<Vec<Vec<String>>>,
 }
 
 /// A cursor flowing content down the pages.
@@ -74,7 +68,7 @@ impl Flow {
         }
     }
 
-    fn wrap(&self, font: FontKind, size: f32, text: &str, width: f32) -> Vec<String> {
+    pub(super) fn wrap(&self, font: FontKind, size: f32, text: &str, width: f32) -> Vec<String> {
         wrap(text, width, &|s| self.canvas.text_width(font, size, s))
     }
 
@@ -172,133 +166,6 @@ impl Flow {
         self.y += 4.0;
     }
 
-    fn table_layout(
-        &self,
-        headers: &[String],
-        rows: &[Vec<String>],
-        mono: &[usize],
-    ) -> TableLayout {
-        let size = BODY - 1.0;
-        let font_of = |c: usize| {
-            if mono.contains(&c) {
-                FontKind::Mono
-            } else {
-                FontKind::Regular
-            }
-        };
-        let columns = headers.len();
-        // Natural width: the widest cell (at most half the page) or the header.
-        let natural: Vec<f32> = (0..columns)
-            .map(|c| {
-                let widest = rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|cell| self.canvas.text_width(font_of(c), size, cell))
-                    .fold(0.0f32, f32::max);
-                widest
-                    .max(self.canvas.text_width(FontKind::Bold, size, &headers[c]))
-                    .max(20.0)
-                    + 8.0
-            })
-            .collect();
-        let total: f32 = natural.iter().sum();
-        let text_total: f32 = (0..columns)
-            .filter(|c| !mono.contains(c))
-            .map(|c| natural[c])
-            .sum();
-        let mono_count = (0..columns).filter(|c| mono.contains(c)).count();
-        let widths: Vec<f32> = (0..columns)
-            .map(|c| {
-                if total <= CONTENT_WIDTH {
-                    natural[c]
-                } else if mono_count > 0 && text_total < 0.6 * CONTENT_WIDTH {
-                    if mono.contains(&c) {
-                        (CONTENT_WIDTH - text_total) / mono_count as f32
-                    } else {
-                        natural[c]
-                    }
-                } else if mono_count == 0 && columns > 1 && natural[0] < 0.4 * CONTENT_WIDTH {
-                    // A label column and text: the last column takes what is left.
-                    if c + 1 == columns {
-                        CONTENT_WIDTH - natural[..c].iter().sum::<f32>()
-                    } else {
-                        natural[c].min(CONTENT_WIDTH / columns as f32)
-                    }
-                } else {
-                    natural[c] * CONTENT_WIDTH / total
-                }
-            })
-            .collect();
-        let cells = |row: &[String], header: bool| -> Vec<Vec<String>> {
-            row.iter()
-                .enumerate()
-                .map(|(c, cell)| {
-                    let font = if header { FontKind::Bold } else { font_of(c) };
-                    let width = widths.get(c).copied().unwrap_or(40.0) - 6.0;
-                    self.wrap(font, size, cell, width)
-                })
-                .collect()
-        };
-        TableLayout {
-            header: cells(headers, true),
-            rows: rows.iter().map(|r| cells(r, false)).collect(),
-            widths,
-        }
-    }
-
-    fn row_height(cells: &[Vec<String>]) -> f32 {
-        cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * (BODY + 2.0) + 2.0
-    }
-
-    fn draw_row(
-        &mut self,
-        layout: &TableLayout,
-        cells: &[Vec<String>],
-        header: bool,
-        mono: &[usize],
-    ) {
-        let size = BODY - 1.0;
-        let mut x = MARGIN;
-        for (c, lines) in cells.iter().enumerate() {
-            let font = match (header, mono.contains(&c)) {
-                (true, _) => FontKind::Bold,
-                (false, true) => FontKind::Mono,
-                (false, false) => FontKind::Regular,
-            };
-            for (i, line) in lines.iter().enumerate() {
-                let y = self.y + i as f32 * (size + 3.0);
-                self.canvas.text(x, y, font, size, INK, line);
-            }
-            x += layout.widths.get(c).copied().unwrap_or(40.0);
-        }
-        self.y += Self::row_height(cells) - 2.0;
-        self.canvas.line(
-            (MARGIN, self.y - size + 1.0),
-            (MARGIN + CONTENT_WIDTH, self.y - size + 1.0),
-            if header { 0.6 } else { 0.3 },
-            if header { GREY } else { RULE },
-        );
-        self.y += 2.0;
-    }
-
-    /// A table; a row never splits, and a page break repeats the header.
-    pub fn table(&mut self, headers: &[String], rows: &[Vec<String>], mono: &[usize]) {
-        let layout = self.table_layout(headers, rows, mono);
-        let header_h = Self::row_height(&layout.header);
-        let first = layout.rows.first().map_or(0.0, |r| Self::row_height(r));
-        self.ensure(header_h + first);
-        self.draw_row(&layout, &layout.header, true, mono);
-        for cells in &layout.rows {
-            let height = Self::row_height(cells);
-            if self.y + height > BOTTOM {
-                self.ensure(header_h + height);
-                self.draw_row(&layout, &layout.header, true, mono);
-            }
-            self.draw_row(&layout, cells, false, mono);
-        }
-        self.y += 6.0;
-    }
-
     fn caption_lines(&self, caption: &str, width: f32) -> Vec<String> {
         self.wrap(FontKind::Regular, BODY - 1.0, caption, width)
     }
@@ -358,9 +225,7 @@ impl Flow {
                 mono_columns,
             } => {
                 let first: Vec<Vec<String>> = rows.iter().take(1).cloned().collect();
-                let layout = self.table_layout(headers, &first, mono_columns);
-                Self::row_height(&layout.header)
-                    + layout.rows.first().map_or(0.0, |r| Self::row_height(r))
+                self.table_keep_height(headers, &first, mono_columns)
             }
             Block::Paragraphs(paragraphs) => paragraphs.first().map_or(0.0, |p| {
                 let lines = self.paragraph_lines(p, FontKind::Regular, BODY).len();

@@ -4,12 +4,15 @@
 //! with the evidence hash and page numbers on every page.
 
 use super::document::Report;
+use super::embed;
+use super::evidence::sha256_hex;
 use super::figures::Figures;
-use super::pdf::{Canvas, FontKind, PAGE_HEIGHT};
+use super::pdf::{self, Canvas, FontKind, PAGE_HEIGHT};
 use super::pdf_layout::{
     BODY, BOTTOM, CONTENT_WIDTH, Flow, GREY, INK, MARGIN, Picture, RULE, TOP, WARNING,
 };
 use super::sections::{Block, sections};
+use super::signing::ReportSignature;
 
 /// Tallest figure cell, in points: two rows of pictures and the colour scale leave room on
 /// their page for a section heading.
@@ -203,4 +206,60 @@ pub fn layout_pdf(report: &Report, figures: &Figures, appendix: bool) -> Canvas 
     let mut canvas = flow.canvas;
     footers(&mut canvas, report);
     canvas
+}
+
+/// The PDF file: the pages, the report JSON (and its signature) attached, the document info.
+pub fn render_pdf(
+    report: &Report,
+    json: &str,
+    signature: Option<&ReportSignature>,
+    figures: &Figures,
+    appendix: bool,
+) -> Vec<u8> {
+    let canvas = layout_pdf(report, figures, appendix);
+    let mut attachments = vec![pdf::Attachment {
+        name: embed::PDF_REPORT_ATTACHMENT.to_string(),
+        mime: "application/json",
+        description: "The report data this PDF was made from (ForgeLens report JSON)".to_string(),
+        bytes: json.as_bytes().to_vec(),
+    }];
+    if let Some(signature) = signature {
+        attachments.push(pdf::Attachment {
+            name: embed::PDF_SIGNATURE_ATTACHMENT.to_string(),
+            mime: "application/json",
+            description: "Ed25519 signature over forgelens-report.json".to_string(),
+            bytes: serde_json::to_vec_pretty(signature).expect("a signature serialises"),
+        });
+    }
+    let json_sha = sha256_hex(json.as_bytes());
+    let mut file_id = [0u8; 16];
+    if let Ok(bytes) = hex::decode(&json_sha[..32]) {
+        file_id.copy_from_slice(&bytes);
+    }
+    let info = pdf::DocInfo {
+        title: format!(
+            "ForgeLens report: {}",
+            report.evidence.file_name.as_deref().unwrap_or("image")
+        ),
+        author: report.case.analyst.clone(),
+        subject: format!("Evidence SHA-256 {}", report.evidence.sha256),
+        creator: format!("{} {}", report.tool.name, report.tool.version),
+        created_utc: pdf_date(&report.created_utc),
+        file_id,
+    };
+    canvas.finish(&info, &attachments)
+}
+
+/// `(year, month, day, hour, minute, second)` of a `utc_string` (`2026-01-02T03:04:05.678Z`).
+fn pdf_date(utc: &str) -> Option<(u16, u8, u8, u8, u8, u8)> {
+    let part = |range: std::ops::Range<usize>| utc.get(range)?.parse::<u16>().ok();
+    let small = |range| part(range).and_then(|v| u8::try_from(v).ok());
+    Some((
+        part(0..4)?,
+        small(5..7)?,
+        small(8..10)?,
+        small(11..13)?,
+        small(14..16)?,
+        small(17..19)?,
+    ))
 }

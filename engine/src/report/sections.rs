@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::appendix::appendix_sections;
 use super::document::Report;
+pub use super::flatten::{flatten_json, flatten_json_objects};
 use super::result_sections::{conclusion_section, findings_section, validation_section};
 use super::toolbox_sections::{file_section, tool_sections};
 
@@ -66,45 +67,8 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-/// `key.sub[2].x = value` lines for every leaf of a JSON value.
-pub fn flatten_json(value: &Value) -> Vec<(String, String)> {
-    flatten(value, true)
-}
-
-/// `key.sub = value` lines for the leaves of a JSON value's objects; lists stay on one line
-/// as compact JSON (a histogram or a curve is one value, not hundreds of lines).
-pub fn flatten_json_objects(value: &Value) -> Vec<(String, String)> {
-    flatten(value, false)
-}
-
-fn flatten(value: &Value, into_lists: bool) -> Vec<(String, String)> {
-    fn walk(prefix: &str, value: &Value, into_lists: bool, out: &mut Vec<(String, String)>) {
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, into_lists, out);
-                }
-            }
-            Value::Array(items)
-                if into_lists && items.iter().any(|v| v.is_object() || v.is_array()) =>
-            {
-                for (i, v) in items.iter().enumerate() {
-                    walk(&format!("{prefix}[{i}]"), v, into_lists, out);
-                }
-            }
-            Value::String(s) => out.push((prefix.to_string(), s.clone())),
-            other => out.push((prefix.to_string(), other.to_string())),
-        }
-    }
-    let mut out = Vec::new();
-    walk("", value, into_lists, &mut out);
-    out
-}
+/// Regions shown in the table; the report JSON lists up to `ReportOptions::max_regions`.
+const REGIONS_SHOWN: usize = 10;
 
 /// A sentence for the file size.
 fn bytes_text(n: u64) -> String {
@@ -226,6 +190,7 @@ pub fn sections(report: &Report, appendix: bool) -> Vec<Section> {
     let mut region_rows: Vec<Vec<String>> = r
         .regions
         .iter()
+        .take(REGIONS_SHOWN)
         .enumerate()
         .map(|(i, region)| {
             vec![
@@ -252,11 +217,16 @@ pub fn sections(report: &Report, appendix: bool) -> Vec<Section> {
             .thresholds
             .get(report.processing.parameters.regions_map)
     );
-    if r.regions_total > r.regions.len() {
+    let shown = r.regions.len().min(REGIONS_SHOWN);
+    if r.regions_total > shown {
         region_note += &format!(
-            " {} of {} regions listed.",
-            r.regions.len(),
-            r.regions_total
+            " {shown} of {} regions shown{}.",
+            r.regions_total,
+            if r.regions.len() > shown {
+                format!("; {} in the report JSON", r.regions.len())
+            } else {
+                String::new()
+            }
         );
     }
     out.push(Section {
@@ -375,23 +345,4 @@ pub fn sections(report: &Report, appendix: bool) -> Vec<Section> {
         out.extend(appendix_sections(report));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flatten_walks_objects_and_arrays_of_objects() {
-        let v = serde_json::json!({"a": 1, "b": {"c": "x", "d": [1, 2]}, "e": [{"f": true}]});
-        assert_eq!(
-            flatten_json(&v),
-            vec![
-                ("a".to_string(), "1".to_string()),
-                ("b.c".to_string(), "x".to_string()),
-                ("b.d".to_string(), "[1,2]".to_string()),
-                ("e[0].f".to_string(), "true".to_string()),
-            ]
-        );
-    }
 }
