@@ -237,6 +237,31 @@ fn missing_model_offers_the_bundled_model_or_a_new_one() {
 }
 
 #[test]
+fn a_cancelled_batchs_late_row_never_lands_in_the_next_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    for folder in [&first, &second] {
+        std::fs::create_dir(folder).expect("folder");
+    }
+    std::fs::copy(
+        repo("tests/fixtures/images/rgba.png"),
+        first.join("early.png"),
+    )
+    .expect("copy");
+    std::fs::copy(repo("assets/samples/chelsea.png"), second.join("later.png")).expect("copy");
+    let mut harness = harness(tiny_model(dir.path()));
+    settle(&mut harness);
+    harness.state_mut().execute(Command::Batch(first));
+    // No frame runs meanwhile: the first batch's row waits, unread, for the next frame.
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    harness.state_mut().execute(Command::Batch(second.clone()));
+    settle(&mut harness);
+    let batch = harness.state().batch.as_ref().expect("a batch");
+    let paths: Vec<_> = batch.rows.iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, vec![second.join("later.png")]);
+}
+
+#[test]
 fn batch_lists_every_image_with_errors_as_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
     let folder = dir.path().join("evidence");

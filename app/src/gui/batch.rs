@@ -52,6 +52,8 @@ impl Column {
 }
 
 pub struct Batch {
+    /// Tells this batch's rows from a cancelled one's that arrive late.
+    pub id: u64,
     pub dir: PathBuf,
     pub total: usize,
     pub rows: Vec<BatchRow>,
@@ -107,8 +109,9 @@ impl BatchRow {
 }
 
 impl Batch {
-    pub fn new(dir: PathBuf, total: usize) -> Self {
+    pub fn new(id: u64, dir: PathBuf, total: usize) -> Self {
         Self {
+            id,
             dir,
             total,
             rows: Vec::new(),

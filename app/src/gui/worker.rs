@@ -37,6 +37,7 @@ pub enum Request {
     },
     /// Analyse for the batch table: only the summary comes back.
     Summarize {
+        batch: u64,
         path: PathBuf,
         cancel: CancelToken,
     },
@@ -87,7 +88,9 @@ pub enum Reply {
     Cancelled {
         path: PathBuf,
     },
+    /// A row of batch `batch` (`Batch::id`).
     BatchRow {
+        batch: u64,
         path: PathBuf,
         result: Result<Box<AnalysisSummary>, String>,
     },
@@ -224,19 +227,23 @@ fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
                 case,
                 &options,
             ))),
-            Request::Summarize { path, cancel } => {
-                match analyze(analyzer.as_ref(), &path, &cancel, &|_: Progress| {}) {
-                    Ok((analysis, _)) => send(Reply::BatchRow {
-                        path,
-                        result: Ok(Box::new(analysis.summary())),
-                    }),
-                    Err(None) => {}
-                    Err(Some(error)) => send(Reply::BatchRow {
-                        path,
-                        result: Err(error),
-                    }),
-                }
-            }
+            Request::Summarize {
+                batch,
+                path,
+                cancel,
+            } => match analyze(analyzer.as_ref(), &path, &cancel, &|_: Progress| {}) {
+                Ok((analysis, _)) => send(Reply::BatchRow {
+                    batch,
+                    path,
+                    result: Ok(Box::new(analysis.summary())),
+                }),
+                Err(None) => {}
+                Err(Some(error)) => send(Reply::BatchRow {
+                    batch,
+                    path,
+                    result: Err(error),
+                }),
+            },
         }
     }
 }

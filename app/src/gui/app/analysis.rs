@@ -89,8 +89,13 @@ impl ForgeLensApp {
                 self.status = String::new();
                 self.error = Some(error);
             }
-            Reply::BatchRow { path, result } => {
+            Reply::BatchRow {
+                batch: id,
+                path,
+                result,
+            } => {
                 if let Some(batch) = &mut self.batch
+                    && batch.id == id
                     && !batch.cancel.is_cancelled()
                 {
                     batch.rows.push(BatchRow { path, result });

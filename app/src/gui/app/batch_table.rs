@@ -28,9 +28,11 @@ impl ForgeLensApp {
         }
         match image_files(&dir, &IMAGE_EXTENSIONS) {
             Ok(files) => {
-                let batch = Batch::new(dir, files.len());
+                let id = self.batch.as_ref().map_or(1, |old| old.id + 1);
+                let batch = Batch::new(id, dir, files.len());
                 for path in files {
                     self.worker.send(Request::Summarize {
+                        batch: id,
                         path,
                         cancel: batch.cancel.clone(),
                     });
