@@ -409,6 +409,10 @@ pub struct ReportArgs {
     /// findings and maps: names as `inspect --tool` takes (ela,noise,jpeg,ghosts,...).
     #[arg(long, value_delimiter = ',', value_parser = parse_tool)]
     pub tools: Vec<forgelens_forensics::Tool>,
+    /// Add an appendix with every model-card metric and the model configuration (the
+    /// report JSON always holds them).
+    #[arg(long)]
+    pub appendix: bool,
     #[command(flatten)]
     pub tiling: TilingArgs,
 }

@@ -98,6 +98,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             tools: args.tools.clone(),
             params: Params::default(),
         },
+        appendix: args.appendix,
         ..ReportOptions::default()
     };
     let request = ReportRequest {
