@@ -171,8 +171,10 @@ pub struct CalibrateArgs {
     /// Print the calibration as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// How images are read and tiled (the maps do not enter the calibration: `--max-tiles 1`
+    /// makes it fast).
     #[command(flatten)]
-    pub verdict: VerdictArgs,
+    pub tiling: TilingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -226,8 +228,10 @@ pub struct EvalArgs {
         if s.trim() == "all" { Ok(forgelens_training::data::Split::Unassigned) } else { s.parse() }
     })]
     pub split: Option<forgelens_training::data::Split>,
+    /// How images are read and tiled, as `analyze` does them (a small `--max-tiles` makes
+    /// an image-level evaluation fast).
     #[command(flatten)]
-    pub verdict: VerdictArgs,
+    pub tiling: TilingArgs,
     /// Score only real images and fakes of these families (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub families: Vec<forgelens_training::forge::Family>,

@@ -22,7 +22,7 @@ pub fn run(args: CalibrateArgs) -> Result<ExitCode> {
     let model_dir = resolve_model_dir(args.model.clone())?;
     let dataset = Dataset::open(&args.data)?;
     let device = select_device(args.device.device)?;
-    let analyzer = Analyzer::from_dir(&model_dir, device, args.verdict.analyzer_options())
+    let analyzer = Analyzer::from_dir(&model_dir, device, args.tiling.analyzer_options())
         .with_context(|| format!("loading the model from {}", model_dir.display()))?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} images (eta {eta})")

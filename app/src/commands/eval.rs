@@ -61,7 +61,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         .map(read_val_report)
         .transpose()?;
     let device = select_device(args.device.device)?;
-    let analyzer = Analyzer::from_dir(&model_dir, device, args.verdict.analyzer_options())
+    let analyzer = Analyzer::from_dir(&model_dir, device, args.tiling.analyzer_options())
         .with_context(|| format!("loading the model from {}", model_dir.display()))?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} images (eta {eta})")
