@@ -1,8 +1,9 @@
-//! Cases in the app under `egui_kittest`: File → New case, two images added, one opened and
-//! a region of its fused view bookmarked with a comment and a status; the case closed and
-//! reopened through File → Open case lists the bookmark, "Go to" restores its view and
-//! threshold, and "Verify case" (and the library, on disk) passes with every action logged.
-//! `FORGELENS_SCREENSHOTS=1` also writes the panel's picture for the README.
+//! Cases in the app under `egui_kittest`: File → New case, two images added and analysed
+//! (runs recorded), one opened and a region of its fused view bookmarked with a comment and
+//! a status; the case closed and reopened through File → Open case lists the bookmark, "Go
+//! to" restores its view and threshold, and "Verify case" (and the library, on disk) passes
+//! with every action logged. `FORGELENS_SCREENSHOTS=1` also writes the panel's picture for
+//! the README.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -97,6 +98,25 @@ fn a_case_made_in_the_app_keeps_its_bookmark_across_reopening_and_verifies() {
     }
     assert_eq!(case_on_disk(&case_dir).items().len(), 2);
 
+    // Analyse and record every item, as `forgelens case analyze` does.
+    harness.get_by_label("Analyze case").click();
+    settle(&mut harness);
+    no_error(&harness);
+    let recorded = case_on_disk(&case_dir);
+    for item in recorded.items() {
+        let run = item.latest_analysis().expect("a recorded run");
+        assert!(run.model_id.starts_with("tiny-"), "{}", run.model_id);
+        assert!(case_dir.join(&run.folder).join("report.json").is_file());
+    }
+    // Each item's line, and the panel's message listing both runs.
+    assert_eq!(harness.query_all_by_label_contains("(run 1)").count(), 3);
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("read-only copy · the model is untrained")
+            .count(),
+        2
+    );
+
     harness.get_by_label("Open E001").click();
     settle(&mut harness);
     no_error(&harness);
@@ -167,6 +187,7 @@ fn a_case_made_in_the_app_keeps_its_bookmark_across_reopening_and_verifies() {
     for action in [
         "case-init",
         "evidence-add",
+        "analyze",
         "app-open-item",
         "app-analysis-shown",
         "bookmark-add",

@@ -5,6 +5,7 @@
 mod analysis;
 mod batch_table;
 mod case;
+mod case_analysis;
 mod export;
 mod files;
 mod frame;
@@ -160,6 +161,7 @@ impl ForgeLensApp {
             || matches!(self.model, ModelStatus::Loading)
             || self.batch.as_ref().is_some_and(|b| !b.done())
             || self.tools.running() > 0
+            || self.case.analysis.is_some()
     }
 
     /// The verdict line on screen, if an analysis is shown.

@@ -2,6 +2,8 @@
 //! latest verdict), each item's analyses and bookmarks, and "Bookmark this view" with a
 //! region, a comment and a status. Draws and returns commands; `app/case.rs` carries them out.
 
+use std::sync::mpsc::Receiver;
+
 use egui::{RichText, Ui};
 use forgelens_engine::case::{BookmarkStatus, Case};
 
@@ -12,6 +14,22 @@ use super::command::Command;
 pub enum CaseForm {
     New,
     Open,
+}
+
+/// What the analysing thread reports.
+#[derive(Debug)]
+pub enum CaseAnalysisEvent {
+    /// One item done (or failed), in a sentence.
+    Item(String),
+    /// All done; `Some` when the run could not start or stopped.
+    Finished(Option<String>),
+}
+
+/// The thread in flight and the items reported so far.
+#[derive(Debug)]
+pub struct CaseAnalysis {
+    pub(super) events: Receiver<CaseAnalysisEvent>,
+    pub lines: Vec<String>,
 }
 
 /// The open case and what the panel's fields hold.
@@ -32,6 +50,8 @@ pub struct CasePanel {
     pub current_item: Option<String>,
     /// The last verification or action result, one line.
     pub message: Option<String>,
+    /// "Analyze case" in flight.
+    pub analysis: Option<CaseAnalysis>,
     /// The shown analysis already logged (image path and model id).
     pub(super) logged_analysis: Option<(std::path::PathBuf, String)>,
 }
@@ -113,6 +133,13 @@ pub fn case_panel_ui(ui: &mut Ui, panel: &mut CasePanel, commands: &mut Vec<Comm
         if ui.button("Close case").clicked() {
             commands.push(Command::CloseCase);
         }
+        if ui
+            .add_enabled(panel.analysis.is_none(), egui::Button::new("Analyze case"))
+            .on_hover_text("Analyse every item and record the runs, as `forgelens case analyze`")
+            .clicked()
+        {
+            commands.push(Command::AnalyzeCase);
+        }
     });
     ui.separator();
     ui.label(RichText::new(format!("Evidence ({})", case.items().len())).strong());
@@ -120,7 +147,7 @@ pub fn case_panel_ui(ui: &mut Ui, panel: &mut CasePanel, commands: &mut Vec<Comm
     ui.horizontal(|ui| {
         if ui
             .add_enabled(
-                !panel.add_path.trim().is_empty(),
+                !panel.add_path.trim().is_empty() && panel.analysis.is_none(),
                 egui::Button::new("Add to case"),
             )
             .clicked()

@@ -70,6 +70,8 @@ pub enum Command {
     /// Save the shown view with the case panel's region, comment and status.
     BookmarkThisView,
     VerifyCase,
+    /// Analyse every item and record the runs (`app/case_analysis.rs`).
+    AnalyzeCase,
 }
 
 /// What the central area shows.

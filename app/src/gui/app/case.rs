@@ -20,6 +20,7 @@ use crate::commands::case::actor;
 impl ForgeLensApp {
     /// The case panel on the left, when a case is open or a form was asked for.
     pub(super) fn case_panel(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        self.poll_case_analysis();
         self.log_shown_analysis();
         if self.mode != Mode::Image || !self.case.is_shown() {
             return;
@@ -110,6 +111,10 @@ impl ForgeLensApp {
                 }
             }
             Command::BookmarkThisView => self.bookmark_this_view(),
+            Command::AnalyzeCase => {
+                self.analyze_case();
+                Ok(())
+            }
             Command::VerifyCase => self.with_case(|case| {
                 let verification = verify_case(case)?;
                 case.log(AuditRecord::new(
