@@ -167,8 +167,12 @@ pub fn tool_sections(toolbox: &Toolbox) -> Vec<Section> {
                         .maps
                         .iter()
                         .map(|m| {
+                            let scale = &m.summary.scale;
                             vec![
                                 m.summary.name.clone(),
+                                format!("0 = {}, 1 = {} {}", scale.zero, scale.one, scale.unit)
+                                    .trim_end()
+                                    .to_string(),
                                 format!("{:.3}", m.summary.mean),
                                 format!("{:.3}", m.summary.max),
                                 m.values_sha256.clone(),
@@ -176,7 +180,7 @@ pub fn tool_sections(toolbox: &Toolbox) -> Vec<Section> {
                             ]
                         })
                         .collect(),
-                    mono_columns: vec![3, 4],
+                    mono_columns: vec![4, 5],
                 });
                 blocks.push(Block::ToolMaps(index));
             }
