@@ -207,33 +207,3 @@ pub struct NewBookmark {
     pub comment: String,
     pub status: BookmarkStatus,
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn views_statuses_and_regions_parse_and_refuse_nonsense() {
-        assert_eq!(
-            BookmarkView::parse("fused", Some(0.4)),
-            Ok(BookmarkView::Map {
-                map: MapKind::Fused,
-                threshold: Some(0.4)
-            })
-        );
-        let ela = BookmarkView::parse("ela", None).expect("a tool");
-        assert!(ela.describe().starts_with("ela {"), "{}", ela.describe());
-        assert!(BookmarkView::parse("fuse", None).is_err());
-        assert!(BookmarkView::parse("cam", Some(1.5)).is_err());
-        assert_eq!("to-check".parse(), Ok(BookmarkStatus::ToCheck));
-        assert!("fine".parse::<BookmarkStatus>().is_err());
-        assert_eq!(
-            "1,2,30,40".parse::<BookmarkRegion>().map(|r| r.to_string()),
-            Ok("1,2,30,40".to_string())
-        );
-        assert!("1,2,0,4".parse::<BookmarkRegion>().is_err());
-        assert!("1,2,3".parse::<BookmarkRegion>().is_err());
-        let json = serde_json::to_string(&BookmarkStatus::ToCheck).expect("serialises");
-        assert_eq!(json, "\"to-check\"");
-    }
-}
