@@ -237,6 +237,35 @@ fn an_inconclusive_verdict_is_said_first() {
     );
 }
 
+#[test]
+fn a_conclusive_report_states_its_level_and_marks_it_on_the_scale() {
+    let mut card = fixture_card(V1_CARD);
+    card.calibration
+        .as_mut()
+        .expect("calibrated")
+        .inconclusive_below = 0.5;
+    // The fixture's probabilities: real 0.125, partial 0.75, full 0.125; posterior odds
+    // 0.875 / 0.125 = 7, LR = 7 / 2 = 3.5: weak support for manipulation.
+    let f = fixture_with_card(Some(card));
+    let c = f.report.results.conclusion.as_ref().expect("schema 2");
+    assert_eq!(
+        (c.level, c.favours),
+        (Some(Level::Weak), Some(Favours::Manipulated))
+    );
+    assert!((c.likelihood_ratio.expect("a ratio") - 3.5).abs() < 1e-4);
+    let html = String::from_utf8(render(&f, ReportFormat::Html, false)).expect("UTF-8");
+    assert!(html.contains("<td>weak support  ◀ this report</td>"));
+    assert!(html.contains("weak support to the proposition that the image was manipulated"));
+    assert!(!html.contains(">INCONCLUSIVE<"));
+    let text = pages(&render(&f, ReportFormat::Pdf, false)).concat();
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("weak support to the proposition"), "{words}");
+    assert!(
+        words.contains("likelihood ratio 3.50, in the band 2 to 10"),
+        "{words}"
+    );
+}
+
 fn render(f: &Fixture, format: ReportFormat, appendix: bool) -> Vec<u8> {
     let mut options = f.options.clone();
     options.appendix = appendix;
