@@ -117,23 +117,33 @@ impl Flow {
     }
 
     fn table(&mut self, headers: &[String], rows: &[Vec<String>], mono: &[usize]) {
-        // Columns share the width by their longest text, within limits.
+        // Each column at least as wide as its header; the rest shared by the longest text.
         let n = headers.len().max(1);
+        let min_widths: Vec<f32> = (0..n)
+            .map(|c| {
+                headers.get(c).map_or(20.0, |h| {
+                    self.canvas.text_width(FontKind::Bold, BODY, h) + 8.0
+                })
+            })
+            .collect();
         let weights: Vec<f32> = (0..n)
             .map(|c| {
                 let longest = rows
                     .iter()
                     .filter_map(|r| r.get(c))
-                    .chain(headers.get(c))
                     .map(|t| t.chars().count())
                     .max()
                     .unwrap_or(1);
-                let header = headers.get(c).map_or(4, |h| h.chars().count() + 2);
-                (longest as f32).clamp(header as f32, 40.0)
+                (longest as f32).clamp(4.0, 40.0)
             })
             .collect();
+        let spare = (WIDTH - min_widths.iter().sum::<f32>()).max(0.0);
         let total: f32 = weights.iter().sum();
-        let widths: Vec<f32> = weights.iter().map(|w| WIDTH * w / total).collect();
+        let widths: Vec<f32> = min_widths
+            .iter()
+            .zip(&weights)
+            .map(|(m, w)| m + spare * w / total)
+            .collect();
         let header: Vec<_> = headers
             .iter()
             .map(|h| (h.clone(), FontKind::Bold, INK))
