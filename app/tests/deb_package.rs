@@ -2,8 +2,9 @@
 //! `packaging/build-deb.sh` builds it, unpacked with `dpkg -x` into a temporary root, runs
 //! `info`, `analyze` and `forge` from there on its own data; the command line says nothing
 //! about Vulkan without a desktop session; the desktop entry's `Exec` is a command line the
-//! program takes. The package test needs cargo-deb and dpkg; without them it says so and
-//! passes, unless `FORGELENS_REQUIRE_DEB=1` (CI) makes their absence a failure.
+//! program takes. The package test needs cargo-deb and dpkg (and runs lintian when there);
+//! without them it says so and passes, unless `FORGELENS_REQUIRE_DEB=1` (CI) makes their
+//! absence a failure.
 
 #[allow(dead_code)]
 mod common;
@@ -104,6 +105,16 @@ fn the_package_works_outside_the_source_tree() {
             contents.contains(file),
             "{file} in the package:\n{contents}"
         );
+    }
+
+    // Lintian clean, each tag left explained in packaging/lintian-overrides (CI has lintian).
+    if has("lintian") {
+        let lint = Command::new("lintian")
+            .args(["--fail-on", "error,warning"])
+            .arg(&deb)
+            .output()
+            .expect("lintian");
+        assert_success(&lint);
     }
 
     let root = dir.join("root");
