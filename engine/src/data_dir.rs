@@ -101,8 +101,14 @@ impl Lookup {
         if let Some(dir) = &self.environment {
             folders.push((Source::Environment, dir.clone()));
         }
-        if let Some(bin) = self.executable.as_deref().and_then(Path::parent) {
-            folders.push((Source::BesideExecutable, bin.join("../share/forgelens")));
+        // `PREFIX/bin/forgelens` -> `PREFIX/share/forgelens`, taken apart by name.
+        let prefix = self
+            .executable
+            .as_deref()
+            .and_then(Path::parent)
+            .and_then(Path::parent);
+        if let Some(prefix) = prefix {
+            folders.push((Source::BesideExecutable, prefix.join("share/forgelens")));
         }
         folders.push((Source::System, self.system.clone()));
         if let Some(dir) = &self.source_tree {
@@ -226,7 +232,7 @@ mod tests {
         let message = error.to_string();
         for place in [
             "env/generators",
-            "prefix/bin/../share/forgelens/generators",
+            "prefix/share/forgelens/generators",
             "system/generators",
         ] {
             assert!(message.contains(place), "{message} names {place}");
