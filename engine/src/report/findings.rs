@@ -100,8 +100,9 @@ pub fn findings_summary(report: &Report) -> Vec<Field> {
     ]
 }
 
-/// The limits of the conclusion for this image and model.
-pub fn conclusion_limits(report: &Report) -> Vec<String> {
+/// The limits of the conclusion for this image and model; `native_tiles` is how many
+/// native-resolution tiles the verdict's detector saw besides the resized whole image.
+pub fn conclusion_limits(report: &Report, native_tiles: u32) -> Vec<String> {
     let card = &report.model.card;
     let table = validation_table(card);
     let result = |measure: &str| {
@@ -135,7 +136,13 @@ pub fn conclusion_limits(report: &Report) -> Vec<String> {
     }
     let e = &report.evidence;
     let side = report.processing.parameters.verdict_input_px;
-    if e.width.max(e.height) > side {
+    if native_tiles > 0 {
+        out.push(format!(
+            "The verdict combines the whole image resized to {side} px with {native_tiles} \
+             tiles at native resolution; the validation above was measured as the model card \
+             records it."
+        ));
+    } else if e.width.max(e.height) > side {
         out.push(format!(
             "The verdict sees the image resized from {} x {} px to {side} px: traces smaller \
              than that scale can be lost.",

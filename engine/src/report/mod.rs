@@ -234,7 +234,10 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions, clock: &dyn Cl
         &r.probabilities,
         &r.verdict,
         &report.model.card,
-        findings::conclusion_limits(&report),
+        findings::conclusion_limits(
+            &report,
+            analysis.verdict_source.as_ref().map_or(0, |s| s.tiles),
+        ),
     );
     report.results.conclusion = Some(conclusion);
     report

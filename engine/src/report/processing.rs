@@ -23,7 +23,7 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
     let native = (t.work_width, t.work_height) == (info.width, info.height);
     let regions_threshold = options.thresholds.get(options.regions_map);
     let threshold = options.inconclusive_below.or(a.verdict.inconclusive_below);
-    let steps = vec![
+    let mut steps = vec![
         format!(
             "Read {} bytes; the format ({}) was recognised from the content, not the file name. \
              The file was opened read-only and not modified.",
@@ -107,6 +107,16 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
             super::figures::DISPLAY_MAX_PX
         ),
     ];
+    if let Some(source) = a.verdict_source.as_ref().filter(|s| s.tiles > 0) {
+        steps.insert(
+            3,
+            format!(
+                "Verdict evidence {}: the detector also saw {} tile(s) at native resolution, \
+                 cut from a {} x {} px copy of the image, besides the whole-image view.",
+                source.evidence, source.tiles, source.work_width, source.work_height
+            ),
+        );
+    }
     let o = &input.analyzer_options;
     let parameters = Parameters {
         max_pixels: o.limits.max_pixels,

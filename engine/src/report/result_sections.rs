@@ -25,6 +25,14 @@ fn decision_rule(report: &Report) -> String {
         None => "never: no threshold was set (every verdict is the most probable class)".into(),
     };
     match &report.model.card.calibration {
+        Some(c) if c.inconclusive_below >= 1.0 => format!(
+            "{threshold}. No threshold kept the wrong share of conclusive verdicts on {} {} \
+             images at or below {}, so the card's threshold is 100%: every verdict of this \
+             model is inconclusive.",
+            c.images,
+            c.split,
+            percent(c.max_conclusive_error)
+        ),
         Some(c) => format!(
             "{threshold}. The card's threshold ({}) is the lowest that keeps the wrong share \
              of conclusive verdicts on {} {} images at or below {}.",
@@ -45,7 +53,7 @@ fn conclusion_of(report: &Report) -> Conclusion {
             &r.probabilities,
             &r.verdict,
             &report.model.card,
-            conclusion_limits(report),
+            conclusion_limits(report, 0),
         )
     })
 }
