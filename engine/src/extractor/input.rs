@@ -92,7 +92,7 @@ mod tests {
     fn a_flat_image_has_no_residual() {
         let device = Device::flex();
         let x = Tensor::<4>::ones([2, 3, 8, 8], &device) * 0.7;
-        let max = npr_residual(x).abs().max().into_scalar();
+        let max: f32 = npr_residual(x).abs().max().into_scalar();
         assert_eq!(max, 0.0);
     }
 }

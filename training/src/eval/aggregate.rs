@@ -7,7 +7,7 @@ use forgelens_engine::Label;
 use super::metrics::{Confusion, calibration, false_positive_rate};
 use super::report::{
     Calibration, FalsePositiveRate, FalsePositives, MapScores, MapsAtHalf, PixelScores,
-    ReliabilityBin, RobustnessRow,
+    RealMapMeans, ReliabilityBin, RobustnessRow,
 };
 use super::scoring::{HALF, Scored, THRESHOLDS, threshold};
 use crate::data::dataset::SampleKind;
@@ -95,6 +95,24 @@ fn rate<'a>(reals: impl Iterator<Item = &'a Scored> + Clone) -> Option<FalsePosi
 }
 
 /// Real images called partial or full: all of them, and the whole photographs alone.
+/// The mean map values over the real images, `None` without any.
+pub fn real_map_means(scored: &[Scored]) -> Option<RealMapMeans> {
+    let reals: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.sample.label.index() == 0)
+        .collect();
+    let n = reals.len();
+    (n > 0).then(|| {
+        let mean = |i: usize| reals.iter().map(|s| s.map_means[i]).sum::<f32>() / n as f32;
+        RealMapMeans {
+            images: n,
+            cam: mean(0),
+            attention: mean(1),
+            fused: mean(2),
+        }
+    })
+}
+
 pub fn false_positives(scored: &[Scored]) -> FalsePositives {
     let reals = || scored.iter().filter(|s| s.sample.label == Label::Real);
     FalsePositives {
@@ -146,6 +164,39 @@ pub fn robustness_row(condition: &str, scored: &[Scored], skipped: usize) -> Rob
 mod tests {
     use super::*;
     use crate::eval::scoring::five_scored;
+
+    #[test]
+    fn real_map_means_average_the_real_images_only() {
+        let mut scored = five_scored();
+        for (i, s) in scored.iter_mut().enumerate() {
+            // Real images get 0.1 and 0.3 (cam), fakes 0.9, which must not count.
+            s.map_means = if s.sample.label == Label::Real {
+                [0.1 + 0.2 * (i % 2) as f32, 0.05, 0.2]
+            } else {
+                [0.9; 3]
+            };
+        }
+        let reals = scored
+            .iter()
+            .filter(|s| s.sample.label == Label::Real)
+            .count();
+        let means = real_map_means(&scored).expect("reals");
+        assert_eq!(means.images, reals);
+        let expected_cam = scored
+            .iter()
+            .filter(|s| s.sample.label == Label::Real)
+            .map(|s| s.map_means[0])
+            .sum::<f32>()
+            / reals as f32;
+        assert!((means.cam - expected_cam).abs() < 1e-6);
+        assert!(means.cam < 0.5 && (means.attention - 0.05).abs() < 1e-6);
+        assert!((means.fused - 0.2).abs() < 1e-6);
+        let fakes: Vec<Scored> = scored
+            .into_iter()
+            .filter(|s| s.sample.label != Label::Real)
+            .collect();
+        assert_eq!(real_map_means(&fakes), None);
+    }
 
     #[test]
     fn false_positives_and_a_robustness_row_match_hand_computation() {

@@ -9,7 +9,9 @@ use std::time::Instant;
 use forgelens_engine::progress::CancelToken;
 use forgelens_engine::{Analyzer, Label};
 
-use super::aggregate::{calibration_of, confusion_of, false_positives, pixel_of, robustness_row};
+use super::aggregate::{
+    calibration_of, confusion_of, false_positives, pixel_of, real_map_means, robustness_row,
+};
 use super::groups::{Domain, domain_side, per_family, per_generator};
 use super::report::{EvalReport, FusionNetImageScores, ImageScores, ScopeInfo};
 use super::scope::{Scope, ScopeError, select};
@@ -175,6 +177,7 @@ pub fn evaluate_protocol(
         },
         image: ImageScores::from_confusion(&confusion_of(scored.iter())),
         false_positives: false_positives(&scored),
+        real_maps: real_map_means(&scored),
         calibration: calibration_of(&scored),
         pixel,
         per_family: per_family(&scored, domain.as_ref()),

@@ -95,6 +95,16 @@ pub struct MapsAtHalf {
     pub fused: f32,
 }
 
+/// The mean value of each map over real images (on the maps' fixed scales, a real image's
+/// maps should stay cold), averaged over the images.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RealMapMeans {
+    pub images: usize,
+    pub cam: f32,
+    pub attention: f32,
+    pub fused: f32,
+}
+
 /// How many images of a row were given each class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PredictedClasses {
@@ -222,6 +232,9 @@ pub struct EvalReport {
     /// Every scored image.
     pub image: ImageScores,
     pub false_positives: FalsePositives,
+    /// `None` without real images, and in reports written before it was measured.
+    #[serde(default)]
+    pub real_maps: Option<RealMapMeans>,
     pub calibration: Calibration,
     /// In-domain partial fakes (all partial fakes when the domain is unknown).
     pub pixel: Option<PixelScores>,

@@ -43,6 +43,8 @@ pub struct Scored {
     pub pixel: Option<[Vec<(f32, f32)>; 3]>,
     /// A mask that could not be used, and why.
     pub mask_problem: Option<(PathBuf, String)>,
+    /// The mean value of each map (cam, attention, fused) over the image.
+    pub map_means: [f32; 3],
 }
 
 /// Reads, optionally perturbs (`step` with its noise seed) and analyses one sample; an
@@ -104,6 +106,10 @@ pub fn score(
         baseline_f1,
         pixel,
         mask_problem,
+        map_means: analysis.maps.iter().map(|(_, map)| {
+            map.values.iter().map(|&v| f64::from(v)).sum::<f64>() as f32
+                / map.values.len().max(1) as f32
+        }),
     })
 }
 
@@ -210,5 +216,6 @@ pub(crate) fn hand_scored(
         baseline_f1: maps.map(|_| 0.2),
         pixel: maps.map(|m| m.map(|f| vec![(f, f / 2.0); THRESHOLDS])),
         mask_problem: None,
+        map_means: [0.0; 3],
     }
 }

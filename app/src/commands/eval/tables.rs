@@ -148,6 +148,13 @@ pub fn tables(r: &EvalReport) -> String {
         "calibration: ECE {:.3} (reliability bins in --json)\n",
         r.calibration.ece
     );
+    if let Some(m) = &r.real_maps {
+        out += &format!(
+            "maps on real images (mean value, fixed scales): CAM {:.3}, attention {:.3}, fused \
+             {:.3} over {} images\n",
+            m.cam, m.attention, m.fused, m.images
+        );
+    }
 
     out += &group_rows("per family", &r.per_family);
     out += &group_rows("per generator", &r.per_generator);
