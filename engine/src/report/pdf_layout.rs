@@ -294,7 +294,33 @@ mod tests {
         let rows: Vec<Vec<String>> = (0..10).map(|i| vec![format!("r{i}"), "x".into()]).collect();
         flow.table(&["a".into(), "b".into()], &rows, &[]);
         assert_eq!(flow.canvas.page_count(), 2);
-        // The header and every row fit whole: the flow never ran past the foot.
-        assert!(flow.y < BOTTOM);
+        // One-line rows of 12.5 pt: the header and two rows fit above the foot; page 2
+        // holds the header again and the other eight rows, then 6 pt after the table.
+        let row = BODY + 4.0;
+        assert!(
+            (flow.y - (TOP + 9.0 * row + 6.0)).abs() < 1e-3,
+            "{}",
+            flow.y
+        );
+    }
+
+    #[test]
+    fn a_picture_never_parts_from_its_caption() {
+        let mut flow = Flow::new();
+        let image = flow.canvas.add_image(image::RgbImage::new(4, 4));
+        let pictures: Vec<Picture> = ["left", "right"]
+            .iter()
+            .map(|caption| Picture {
+                caption: caption.to_string(),
+                image,
+            })
+            .collect();
+        let (cell_w, cell_h) = (200.0, 100.0);
+        // Room for the pictures, not for their captions.
+        flow.y = BOTTOM - cell_h - 5.0;
+        flow.grid(&pictures, (cell_w, cell_h, cell_w));
+        assert_eq!(flow.canvas.page_count(), 2);
+        let row = flow.grid_height(&pictures, cell_w, cell_h);
+        assert!((flow.y - (TOP + row)).abs() < 1e-3, "{}", flow.y);
     }
 }
