@@ -80,7 +80,7 @@ fn the_validation_table_holds_the_figures_of_the_model_card() {
             "10.0% of 10 (10.0% conclusively)",
         ),
         ("Generators in training", "splicing, full-gan"),
-        ("Found, per held-out generator", "inpainting 30.0%"),
+        ("Found, per held-out family", "inpainting 30.0%"),
         (
             "Under JPEG and resizing",
             "none: macro-F1 0.274, real called manipulated 69.0%; jpeg:75: macro-F1 0.283, \

@@ -82,17 +82,21 @@ fn names(value: &Value, path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Recall of each held-out family (or generator, in older cards), `name 54.5%`.
-fn held_out_rows(metrics: &Value) -> Vec<String> {
-    let group = ["per_family", "per_generator"].into_iter().find_map(|key| {
-        at(metrics, key)
-            .and_then(Value::as_object)
-            .filter(|m| !m.is_empty())
-    });
-    let Some(group) = group else {
-        return Vec::new();
+/// Recall of each held-out family (or generator, in older cards), `name 54.5%`, and which
+/// of the two the names are.
+fn held_out_rows(metrics: &Value) -> (&'static str, Vec<String>) {
+    let group = [("family", "per_family"), ("generator", "per_generator")]
+        .into_iter()
+        .find_map(|(what, key)| {
+            at(metrics, key)
+                .and_then(Value::as_object)
+                .filter(|m| !m.is_empty())
+                .map(|m| (what, m))
+        });
+    let Some((what, group)) = group else {
+        return ("generator", Vec::new());
     };
-    group
+    let rows = group
         .iter()
         .filter(|(_, row)| row.get("in_domain").and_then(Value::as_bool) == Some(false))
         .filter_map(|(name, row)| {
@@ -101,7 +105,8 @@ fn held_out_rows(metrics: &Value) -> Vec<String> {
             let name = name.trim_end_matches(&format!(":{label}"));
             Some(format!("{name} {}", pct3(r)))
         })
-        .collect()
+        .collect();
+    (what, rows)
 }
 
 fn domain_text(metrics: &Value, key: &str) -> Option<String> {
@@ -230,12 +235,10 @@ pub fn validation_table(card: &ModelCard) -> ValidationTable {
         never_tested.push("generators or families held out of training".into());
     }
     row("Held out (never seen in training)", held_out);
-    let per_held_out = held_out_rows(m);
+    let (what, per_held_out) = held_out_rows(m);
     if !per_held_out.is_empty() {
-        row(
-            "Found, per held-out generator",
-            Some(per_held_out.join(", ")),
-        );
+        let measure = format!("Found, per held-out {what}");
+        row(&measure, Some(per_held_out.join(", ")));
     }
     let robustness = robustness_text(m);
     if robustness.is_none() {
