@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod analyzer;
+pub mod attention_explorer;
 pub mod calibration;
 pub mod case;
 pub mod data_dir;
