@@ -106,6 +106,9 @@ pub enum Command {
     /// The classic toolbox: error level, noise, JPEG, ghosts, copy-move, metadata, file
     /// structure, Content Credentials, gradient, PCA, histogram; maps as PNG, findings as JSON.
     Inspect(InspectArgs),
+    /// The fusion net's attention for one tile of an image: a block and head's class-token
+    /// or query-patch attention, rollout, the CAM's walk step by step, as captioned PNGs.
+    Attention(crate::commands::attention::AttentionArgs),
     /// Analyse one image and write a report to hand on (PDF, HTML or JSON).
     Report(ReportArgs),
     /// Check that a report describes an image exactly, was made with the installed model,

@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod analyze;
+pub mod attention;
 mod calibrate;
 pub mod case;
 mod eval;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Analyze(args)) => analyze::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
+        Some(Command::Attention(args)) => attention::run(args),
         Some(Command::Report(args)) => report::run(args),
         Some(Command::VerifyReport(args)) => verify_report::run(args),
         Some(Command::Keygen(args)) => keygen::run(args),
