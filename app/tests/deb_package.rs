@@ -239,6 +239,12 @@ fn without_a_desktop_session_the_command_line_says_nothing_about_vulkan() {
                 "{args:?} printed {noise}:\n{stderr}"
             );
         }
+        if args[0] == "info" {
+            // Asked, `info` says what it found.
+            let stdout = text(&out.stdout);
+            assert!(stdout.contains("desktop session: none"), "{stdout}");
+            assert!(stdout.contains("--device auto picks:"), "{stdout}");
+        }
     }
 }
 

@@ -112,10 +112,13 @@ pub fn wgpu_adapters() -> Vec<AdapterSummary> {
 /// there is none to ask, and libwayland prints "error: XDG_RUNTIME_DIR is invalid or not set"
 /// at every probe. `NODEVICE_SELECT=1` is the layer's own switch; nothing else changes.
 pub fn quiet_vulkan_env() -> Option<(&'static str, &'static str)> {
-    let session =
-        std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| std::path::Path::new(&dir).is_dir());
     let already = std::env::var_os("NODEVICE_SELECT").is_some();
-    (!session && !already).then_some(("NODEVICE_SELECT", "1"))
+    (!desktop_session() && !already).then_some(("NODEVICE_SELECT", "1"))
+}
+
+/// Whether this process runs in a desktop session: `$XDG_RUNTIME_DIR` names a folder.
+pub fn desktop_session() -> bool {
+    std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| std::path::Path::new(&dir).is_dir())
 }
 
 pub fn cuda_built() -> bool {

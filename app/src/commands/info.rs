@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use burn::module::Module;
 use forgelens_engine::data_dir::{self, Located, Source};
-use forgelens_engine::device::{AdapterSummary, cuda_built, select_auto, wgpu_adapters};
+use forgelens_engine::device::{
+    AdapterSummary, cuda_built, desktop_session, select_auto, wgpu_adapters,
+};
 use forgelens_engine::model::{ModelCard, load_model_dir};
 use serde::Serialize;
 
@@ -20,6 +22,8 @@ struct Info {
     wgpu_adapters: Vec<AdapterSummary>,
     auto_device: String,
     auto_reason: String,
+    /// `$XDG_RUNTIME_DIR` names a folder (the app needs a session; the command line does not).
+    desktop_session: bool,
     /// The generator weights `forge` uses and the sample photographs.
     generators: DataFound,
     samples: DataFound,
@@ -114,6 +118,7 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
         wgpu_adapters: adapters,
         auto_device: format!("{} ({})", auto.backend, auto.name),
         auto_reason: auto.reason,
+        desktop_session: desktop_session(),
         generators: DataFound::locate(data_dir::GENERATORS),
         samples: DataFound::locate(data_dir::SAMPLES),
         model,
@@ -142,6 +147,12 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
         "--device auto picks: {} ({})",
         info.auto_device, info.auto_reason
     );
+    if !info.desktop_session {
+        println!(
+            "desktop session: none ($XDG_RUNTIME_DIR is not a folder): the command line works, \
+             the app needs a session"
+        );
+    }
     for (what, found) in [
         ("generator weights", &info.generators),
         ("sample photographs", &info.samples),
