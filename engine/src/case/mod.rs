@@ -276,6 +276,7 @@ impl Case {
                 self.refuse_duplicate(&hashes.sha256, source)?;
                 let (rel, copied) = intake::copy_in(&self.root, &id, &original)?;
                 if copied != hashes {
+                    let _ = fs::remove_file(self.root.join(&rel));
                     return Err(CaseError::Invalid(format!(
                         "{} changed while it was taken in",
                         source.display()
