@@ -7,6 +7,7 @@ mod batch;
 mod case_panel;
 mod command;
 mod display;
+pub mod explorer;
 mod frame_stats;
 mod map_view;
 mod side_panel;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use forgelens_engine::analysis::AnalysisSummary;
+use forgelens_engine::attention_explorer::{TileAttention, tile_attention};
 use forgelens_engine::image_input::read_image_file;
 use forgelens_engine::model::{Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, Progress};
@@ -40,6 +41,17 @@ pub enum Request {
         batch: u64,
         path: PathBuf,
         cancel: CancelToken,
+    },
+    /// The attention of the fusion tile nearest `point` (the centre when `None`), for the
+    /// attention explorer (`explorer.rs`), answered on `reply`.
+    #[allow(
+        dead_code,
+        reason = "sent once the explorer is a mode of the image view"
+    )]
+    Attention {
+        image: std::sync::Arc<RgbImage>,
+        point: Option<(f32, f32)>,
+        reply: Sender<Result<TileAttention, String>>,
     },
     /// Analyse `image` afresh and write its report to `out`.
     Report {
@@ -227,6 +239,21 @@ fn serve(inbox: Receiver<Request>, outbox: Sender<Reply>, ctx: egui::Context) {
                 case,
                 &options,
             ))),
+            Request::Attention {
+                image,
+                point,
+                reply,
+            } => {
+                let result = match analyzer.as_ref() {
+                    None => Err("no model is loaded: choose one in the Model menu".to_string()),
+                    Some(a) => {
+                        tile_attention(a.model(), &a.device().device, &image, point, a.options())
+                            .map_err(|e| e.to_string())
+                    }
+                };
+                let _ = reply.send(result);
+                ctx.request_repaint();
+            }
             Request::Summarize {
                 batch,
                 path,
