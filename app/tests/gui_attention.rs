@@ -35,8 +35,11 @@ fn clicking_a_patch_and_moving_the_sliders_update_the_view() {
     assert!(blocks >= 2);
 
     let mut explorer = Explorer::default();
-    explorer.set_image(image);
-    let reply = explorer.expect_tile();
+    explorer.set_image(std::sync::Arc::new(image));
+    let request = explorer.tile_request().expect("a new image wants its tile");
+    assert_eq!(request.point, None, "the tile nearest the centre");
+    assert!(explorer.tile_request().is_none(), "asked for once");
+    let reply = request.reply;
     let mut harness = Harness::builder()
         .with_size([700.0, 900.0])
         .build_ui_state(|ui, explorer: &mut Explorer| explorer.ui(ui), explorer);
@@ -94,6 +97,17 @@ fn clicking_a_patch_and_moving_the_sliders_update_the_view() {
     let walk = harness.state().description().to_string();
     assert!(walk.starts_with("The CAM after 2 of"), "{walk}");
     harness.get_by_label(&walk);
+
+    // The overview: a click at its centre asks for the tile under the image's centre.
+    harness.get_by_label("image overview").click();
+    harness.run_steps(2);
+    let request = harness.state_mut().tile_request().expect("another tile");
+    let (x, y) = request.point.expect("a point");
+    assert!(
+        (x - 225.5).abs() < 3.0 && (y - 150.0).abs() < 3.0,
+        "{x}, {y}"
+    );
+    assert!(harness.state().is_waiting());
 }
 
 #[test]

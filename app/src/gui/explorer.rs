@@ -3,9 +3,10 @@
 //! CAM's walk with a step slider) and one line saying what is shown. The tile's attention is
 //! computed by the worker (`Request::Attention`); this view only draws and asks.
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-use egui::{Color32, Sense, TextureHandle, Ui, vec2};
+use egui::{Color32, Rect, Sense, Stroke, TextureHandle, Ui, pos2, vec2};
 use forgelens_engine::attention_explorer::{
     ExplorerView, Head, Source, TileAttention, mark_patch, over_tile,
 };
@@ -25,6 +26,16 @@ pub enum SourceKind {
     Walk,
 }
 
+/// What the worker is asked for: the attention of the tile nearest `point` of `image`.
+pub struct TileRequest {
+    pub image: Arc<RgbImage>,
+    pub point: Option<(f32, f32)>,
+    pub reply: Sender<Result<TileAttention, String>>,
+}
+
+/// Side of the overview picture's texture, pixels.
+const OVERVIEW_PX: u32 = 240;
+
 /// The tile's attention, the image it was cut from, what is chosen and what is drawn.
 #[derive(Default)]
 pub struct Explorer {
@@ -34,7 +45,12 @@ pub struct Explorer {
     /// The clicked patch (grid order), for `SourceKind::Query`.
     pub query: Option<usize>,
     pub steps: usize,
-    image: Option<RgbImage>,
+    /// The image point whose tile is explored (`None`: the tile nearest the centre).
+    pub point: Option<(f32, f32)>,
+    image: Option<Arc<RgbImage>>,
+    /// A tile is wanted for `point` and not yet asked for.
+    wanted: bool,
+    overview: Option<TextureHandle>,
     tile: Option<TileAttention>,
     pending: Option<Receiver<Result<TileAttention, String>>>,
     error: Option<String>,
@@ -44,15 +60,35 @@ pub struct Explorer {
 
 impl Explorer {
     /// A new image: its tiles' attention is asked for afresh.
-    pub fn set_image(&mut self, image: RgbImage) {
+    pub fn set_image(&mut self, image: Arc<RgbImage>) {
         *self = Self {
             block: self.block,
             head: self.head,
             source: self.source,
             steps: self.steps,
             image: Some(image),
+            wanted: true,
             ..Self::default()
         };
+    }
+
+    pub fn image(&self) -> Option<&Arc<RgbImage>> {
+        self.image.as_ref()
+    }
+
+    /// The worker request for the tile the explorer wants, once; the answer arrives on the
+    /// request's `reply`.
+    pub fn tile_request(&mut self) -> Option<TileRequest> {
+        if !self.wanted {
+            return None;
+        }
+        let image = self.image.clone()?;
+        self.wanted = false;
+        Some(TileRequest {
+            image,
+            point: self.point,
+            reply: self.expect_tile(),
+        })
     }
 
     /// The worker's answer goes to the returned sender; `poll` picks it up.
@@ -178,6 +214,7 @@ impl Explorer {
             );
             self.texture = Some((view, texture));
         }
+        let picked = overview_ui(ui, &mut self.overview, image, tile);
         let (crop_w, crop_h) = tile.size_image();
         let side = ui
             .available_width()
@@ -208,5 +245,62 @@ impl Explorer {
                 self.source = SourceKind::Query;
             }
         }
+        if let Some(point) = picked {
+            self.point = Some(point);
+            self.query = None;
+            self.wanted = true;
+        }
     }
+}
+
+/// The whole image, small, with the tile outlined; returns the image point clicked (whose
+/// tile is then asked for).
+fn overview_ui(
+    ui: &mut Ui,
+    texture: &mut Option<TextureHandle>,
+    image: &RgbImage,
+    tile: &TileAttention,
+) -> Option<(f32, f32)> {
+    let (w, h) = image.dimensions();
+    let texture = texture.get_or_insert_with(|| {
+        let scale = f64::from(OVERVIEW_PX) / f64::from(w.max(h));
+        let small = image::imageops::thumbnail(
+            image,
+            ((f64::from(w) * scale).round() as u32).max(1),
+            ((f64::from(h) * scale).round() as u32).max(1),
+        );
+        ui.ctx().load_texture(
+            "attention-explorer-overview",
+            to_color_image(&small),
+            egui::TextureOptions::LINEAR,
+        )
+    });
+    ui.label("Tile (click the overview to explore another tile):");
+    let size = vec2(160.0, 160.0 * h as f32 / w as f32);
+    let response = ui.add(
+        egui::Image::new(&*texture)
+            .fit_to_exact_size(size)
+            .sense(Sense::click())
+            .alt_text("image overview"),
+    );
+    let to_screen = |x: f32, y: f32| {
+        response.rect.min + vec2(x / w as f32, y / h as f32) * response.rect.size()
+    };
+    let (ox, oy) = tile.origin_image();
+    let (tw, th) = tile.size_image();
+    ui.painter().rect_stroke(
+        Rect::from_min_max(to_screen(ox, oy), to_screen(ox + tw, oy + th)),
+        0.0,
+        Stroke::new(1.5, Color32::from_rgb(0, 255, 255)),
+        egui::StrokeKind::Inside,
+    );
+    let pos = response
+        .interact_pointer_pos()
+        .filter(|_| response.clicked())?;
+    let rel = (pos - response.rect.min) / response.rect.size();
+    let point = pos2(rel.x * w as f32, rel.y * h as f32);
+    Some((
+        point.x.clamp(0.0, w as f32 - 1.0),
+        point.y.clamp(0.0, h as f32 - 1.0),
+    ))
 }
