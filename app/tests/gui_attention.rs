@@ -82,6 +82,13 @@ fn clicking_a_patch_and_moving_the_sliders_update_the_view() {
     let moved = harness.state().description().to_string();
     assert!(moved.contains(&format!("block 2 of {blocks}")), "{moved}");
 
+    // Every head of block 2 as small multiples.
+    harness.get_by_label("All heads").click();
+    harness.run_steps(2);
+    for h in 1..=tile.heads {
+        harness.get_by_label(&format!("block 2, head {h}"));
+    }
+
     // A head, then the walk and its step slider.
     harness.get_by_label("Head 1").click();
     harness.run_steps(2);

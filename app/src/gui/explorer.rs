@@ -56,6 +56,9 @@ pub struct Explorer {
     error: Option<String>,
     description: String,
     texture: Option<(ExplorerView, TextureHandle)>,
+    /// Show every head of the block as small multiples (class token and query sources).
+    pub head_grid: bool,
+    grid_textures: Option<(ExplorerView, Vec<TextureHandle>)>,
 }
 
 impl Explorer {
@@ -174,6 +177,7 @@ impl Explorer {
             ui.add(egui::Slider::new(&mut block, 1..=blocks).text("Block"));
             self.block = block - 1;
             ui.separator();
+            ui.toggle_value(&mut self.head_grid, "All heads");
             ui.selectable_value(&mut self.head, Head::Mean, "Mean of heads");
             for h in 0..heads {
                 ui.selectable_value(&mut self.head, Head::Index(h), format!("Head {}", h + 1));
@@ -203,10 +207,7 @@ impl Explorer {
             && self.texture.as_ref().is_none_or(|(v, _)| *v != view)
             && let Ok(map) = tile.view(&view)
         {
-            let mut picture = over_tile(image, tile, &map.values, Colormap::Inferno, 0.6);
-            if let Source::Query { patch } = view.source {
-                mark_patch(&mut picture, tile, patch);
-            }
+            let picture = draw(image, tile, &view, &map.values);
             let texture = ui.ctx().load_texture(
                 "attention-explorer",
                 to_color_image(&picture),
@@ -243,6 +244,44 @@ impl Explorer {
             if let Ok(patch) = tile.patch_at(x, y) {
                 self.query = Some(patch);
                 self.source = SourceKind::Query;
+            }
+        }
+        if self.head_grid
+            && let Some(view) = view
+            && matches!(view.source, Source::ClassToken | Source::Query { .. })
+        {
+            let key = ExplorerView {
+                head: Head::Mean,
+                ..view
+            };
+            if self.grid_textures.as_ref().is_none_or(|(k, _)| *k != key) {
+                let textures = (0..tile.heads)
+                    .filter_map(|h| {
+                        let one = ExplorerView {
+                            head: Head::Index(h),
+                            ..view
+                        };
+                        let picture = picture(image, tile, &one)?;
+                        Some(ui.ctx().load_texture(
+                            format!("attention-explorer-head-{h}"),
+                            to_color_image(&picture),
+                            egui::TextureOptions::LINEAR,
+                        ))
+                    })
+                    .collect();
+                self.grid_textures = Some((key, textures));
+            }
+            if let Some((_, textures)) = &self.grid_textures {
+                let side = 120.0;
+                ui.horizontal_wrapped(|ui| {
+                    for (h, texture) in textures.iter().enumerate() {
+                        ui.add(
+                            egui::Image::new(texture)
+                                .fit_to_exact_size(vec2(side, side * crop_h / crop_w.max(1.0)))
+                                .alt_text(format!("block {}, head {}", view.block + 1, h + 1)),
+                        );
+                    }
+                });
             }
         }
         if let Some(point) = picked {
@@ -303,4 +342,18 @@ fn overview_ui(
         point.x.clamp(0.0, w as f32 - 1.0),
         point.y.clamp(0.0, h as f32 - 1.0),
     ))
+}
+
+/// A view's map over the tile's crop, a query patch outlined.
+fn draw(image: &RgbImage, tile: &TileAttention, view: &ExplorerView, values: &[f32]) -> RgbImage {
+    let mut picture = over_tile(image, tile, values, Colormap::Inferno, 0.6);
+    if let Source::Query { patch } = view.source {
+        mark_patch(&mut picture, tile, patch);
+    }
+    picture
+}
+
+fn picture(image: &RgbImage, tile: &TileAttention, view: &ExplorerView) -> Option<RgbImage> {
+    let map = tile.view(view).ok()?;
+    Some(draw(image, tile, view, &map.values))
 }
