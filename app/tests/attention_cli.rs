@@ -21,6 +21,7 @@ fn writes_every_view_with_captions_and_a_json() {
             "--rollout",
             "--walk-steps",
             "2",
+            "--all-heads",
             "--model",
         ])
         .arg(&model)
@@ -34,8 +35,15 @@ fn writes_every_view_with_captions_and_a_json() {
     )
     .expect("JSON");
     let maps = json["maps"].as_array().expect("maps");
-    // Class token, query, rollout, walk 0, 1, 2.
-    assert_eq!(maps.len(), 6, "{json}");
+    // Class token, query, every head of both (the tiny net has 2), rollout, walk 0, 1, 2.
+    let heads = json["heads"].as_u64().expect("heads") as usize;
+    assert_eq!(maps.len(), 6 + 2 * heads, "{json}");
+    let grid: Vec<&str> = maps[2..2 + 2 * heads]
+        .iter()
+        .map(|m| m["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(grid[0], "chelsea.attention.block-2.head-1.class-token.png");
+    assert!(grid[heads].starts_with("chelsea.attention.block-2.head-1.query-patch-"));
     let (rows, cols) = (json["grid"][0].as_u64(), json["grid"][1].as_u64());
     let patches = (rows.expect("rows") * cols.expect("cols")) as usize;
     let tile_w = json["tile_size"][0].as_f64().expect("width").round() as u32;
@@ -59,13 +67,13 @@ fn writes_every_view_with_captions_and_a_json() {
         "{query}"
     );
     assert!(
-        maps[2]["description"]
+        maps[2 + 2 * heads]["description"]
             .as_str()
             .expect("d")
             .contains("rollout")
     );
     assert!(
-        maps[5]["caption"]
+        maps[5 + 2 * heads]["caption"]
             .as_str()
             .expect("c")
             .contains("after 2 of")

@@ -37,6 +37,10 @@ pub struct AttentionArgs {
     /// Also where the patch under this image point (X,Y pixels) attends.
     #[arg(long, value_parser = parse_point)]
     pub query: Option<(f32, f32)>,
+    /// Also every head of the block on its own (class token, and the query patch if given):
+    /// the head grid.
+    #[arg(long)]
+    pub all_heads: bool,
     /// Also attention rollout of the class token through blocks 1 to --block.
     #[arg(long)]
     pub rollout: bool,
@@ -134,6 +138,29 @@ pub fn run(args: AttentionArgs) -> Result<ExitCode> {
             },
             format!("query-patch-{}", patch + 1),
         ));
+    }
+    if args.all_heads {
+        let sources = std::iter::once((Source::ClassToken, "class-token".to_string())).chain(
+            query_patch.map(|patch| {
+                (
+                    Source::Query { patch },
+                    format!("query-patch-{}", patch + 1),
+                )
+            }),
+        );
+        for (source, name) in sources.collect::<Vec<_>>() {
+            for h in 0..tile.heads {
+                let head = Head::Index(h);
+                views.push((
+                    ExplorerView {
+                        block,
+                        head,
+                        source,
+                    },
+                    name.clone(),
+                ));
+            }
+        }
     }
     if args.rollout {
         let view = ExplorerView {
