@@ -228,21 +228,22 @@ pub fn tile_attention(
         .min_by(|a, b| centre_distance(a).total_cmp(&centre_distance(b)))
         .ok_or(AttentionError::EmptyImage)?;
 
-    // Only the working image's part under the tile is resized, as the analyzer's whole
-    // working image would be there.
+    // The working image as the analyzer makes it (resized only when the plan says so).
+    let resized;
     let work = if (plan.work_width, plan.work_height) == (width, height) {
-        image.clone()
+        image
     } else {
-        imageops::resize(
+        resized = imageops::resize(
             image,
             plan.work_width,
             plan.work_height,
             imageops::FilterType::CatmullRom,
-        )
+        );
+        &resized
     };
     let w = tile.min(plan.work_width - origin.0);
     let h = tile.min(plan.work_height - origin.1);
-    let mut crop = imageops::crop_imm(&work, origin.0, origin.1, w, h).to_image();
+    let mut crop = imageops::crop_imm(work, origin.0, origin.1, w, h).to_image();
     if (w, h) != (tile, tile) {
         crop = pad_to(&crop, tile);
     }
