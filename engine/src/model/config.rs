@@ -127,7 +127,10 @@ impl Preset {
                 attention_layers: 3,
                 mode: AttentionMapMode::Affinity,
                 propagation_steps: 4,
-            }),
+            })
+            // The extractor sees the NPR residual: chosen on val against the image itself
+            // (README, "The bundled model").
+            .with_detector_input(Some(DetectorInput::Npr)),
             Preset::Paper => ModelConfig::new(
                 "paper".into(),
                 ExtractorConfig::from_name("clip-l14").expect("a known extractor"),
