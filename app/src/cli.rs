@@ -46,13 +46,13 @@ pub struct DeviceArgs {
 pub struct TilingArgs {
     /// Largest number of tiles per image, for memory (larger images are analysed at a reduced
     /// size, and the output says so); the default keeps up to about 36 megapixels native.
-    #[arg(long, default_value_t = 1024)]
-    pub max_tiles: usize,
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_tiles: u32,
     /// Overlap between neighbouring tiles (0 to 0.9).
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = 0.25, value_parser = parse_overlap)]
     pub overlap: f32,
-    /// Largest accepted image, in megapixels.
-    #[arg(long, default_value_t = 50.0)]
+    /// Largest accepted image, in megapixels (above 0, at most 1000).
+    #[arg(long, default_value_t = 50.0, value_parser = parse_megapixels)]
     pub max_megapixels: f64,
     #[command(flatten)]
     pub verdict: VerdictArgs,
@@ -85,9 +85,37 @@ impl TilingArgs {
                 ..ImageLimits::default()
             },
             tile_overlap: self.overlap,
-            max_tiles: self.max_tiles.max(1),
+            max_tiles: self.max_tiles as usize,
             ..self.verdict.analyzer_options()
         }
+    }
+}
+
+/// Tile overlap: a number from 0 to 0.9, refused (not clamped) outside.
+fn parse_overlap(s: &str) -> Result<f32, String> {
+    let v: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=0.9).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("the overlap must be from 0 to 0.9, not {v}"))
+    }
+}
+
+/// Image size limit in megapixels: above 0, at most 1000.
+fn parse_megapixels(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if v > 0.0 && v <= 1000.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "the megapixel limit must be above 0 and at most 1000, not {v}"
+        ))
     }
 }
 

@@ -172,6 +172,28 @@ fn missing_model_and_bad_flags_are_explained() {
 }
 
 #[test]
+fn tiling_flags_out_of_range_are_refused_not_clamped() {
+    for (flag, value, says) in [
+        ("--overlap", "2", "the overlap must be from 0 to 0.9"),
+        ("--overlap", "-0.1", "the overlap must be from 0 to 0.9"),
+        ("--overlap", "lots", "is not a number"),
+        ("--max-tiles", "0", "0"),
+        ("--max-megapixels", "0", "above 0 and at most 1000"),
+    ] {
+        let out = forgelens()
+            .args(["analyze", "x.png", &format!("{flag}={value}")])
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(
+            stderr.contains(flag) && stderr.contains(says),
+            "{flag} {value}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn info_reports_devices_and_model() {
     let dir = tempfile::tempdir().expect("tempdir");
     let model = init_tiny(dir.path());
