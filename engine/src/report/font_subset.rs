@@ -199,6 +199,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_bundled_font_subsets_for_latin_text() {
+        // The PDF falls back to embedding a whole font when subsetting fails; with the
+        // bundled fonts and the text reports hold, it must never have to.
+        use super::super::pdf::{DEJAVU_SANS, DEJAVU_SANS_BOLD, DEJAVU_SANS_MONO};
+        let text: String = (' '..='~')
+            .chain('\u{a0}'..='\u{17f}')
+            .chain("–—‘’“”•…≤≥×µ±→".chars())
+            .collect();
+        for font in [DEJAVU_SANS, DEJAVU_SANS_BOLD, DEJAVU_SANS_MONO] {
+            let face = ttf_parser::Face::parse(font, 0).expect("font");
+            let used: BTreeSet<u16> = text
+                .chars()
+                .filter_map(|c| face.glyph_index(c))
+                .map(|g| g.0)
+                .collect();
+            assert!(used.len() > 300, "{} glyphs", used.len());
+            let subset = subset_truetype(font, &used).expect("the bundled font subsets");
+            ttf_parser::Face::parse(&subset, 0).expect("the subset parses");
+        }
+    }
+
+    #[test]
     fn subset_keeps_used_outlines_and_ids() {
         let font = super::super::pdf::DEJAVU_SANS;
         let face = ttf_parser::Face::parse(font, 0).expect("font");

@@ -172,7 +172,9 @@ impl ModelRecord {
             extractor: model.config.extractor.id(),
             trained: model.card.trained,
             card: model.card.clone(),
-            config: serde_json::to_value(&model.config).unwrap_or(serde_json::Value::Null),
+            // Plain fields and string-keyed maps only: serialising cannot fail, and a
+            // report must never carry a null config in its place.
+            config: serde_json::to_value(&model.config).expect("a model config serialises to JSON"),
         }
     }
 }
