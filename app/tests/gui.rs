@@ -467,3 +467,36 @@ fn export_report_writes_a_verifiable_report_with_the_case_fields() {
     .expect("readable");
     assert!(verification.passed(), "{:?}", verification.checks);
 }
+
+#[test]
+fn the_attention_explorer_is_a_mode_of_the_app_on_the_open_image() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut harness = harness(tiny_model(dir.path()));
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .execute(Command::Open(repo("assets/samples/chelsea.png")));
+    settle(&mut harness);
+    harness.get_by_label("Attention explorer").click();
+    for _ in 0..600 {
+        harness.step();
+        if harness.state().explorer.tile().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    harness.run_steps(3);
+    let explorer = &harness.state().explorer;
+    let tile = explorer
+        .tile()
+        .expect("the worker sent the centre tile's attention");
+    assert_eq!(
+        explorer.image().map(|i| i.dimensions()),
+        Some((451, 300)),
+        "the explorer works on the opened image"
+    );
+    assert!(tile.blocks() > 0, "{} blocks", tile.blocks());
+    let description = explorer.description().to_string();
+    assert!(!description.is_empty());
+    harness.get_by_label(&description);
+}

@@ -24,6 +24,7 @@ use super::batch::Batch;
 use super::case_panel::CasePanel;
 use super::command::{Command, Mode};
 use super::display::Displayed;
+use super::explorer::Explorer;
 use super::frame_stats::FrameStats;
 use super::map_view::ViewTransform;
 use super::side_panel::region_map;
@@ -76,6 +77,8 @@ pub struct ForgeLensApp {
     pub training: TrainingPanel,
     /// The toolbox's results on the images shown this session.
     tools: ToolCache,
+    /// The attention explorer's choices and the tile it shows.
+    pub explorer: Explorer,
     /// The selected region of the toolbox panel's map.
     tool_region: Option<usize>,
     /// The open case and the case panel's fields.
@@ -112,6 +115,7 @@ impl ForgeLensApp {
             show_model_card: false,
             training: TrainingPanel::default(),
             tools: ToolCache::default(),
+            explorer: Explorer::default(),
             tool_region: None,
             case: CasePanel::default(),
         };

@@ -78,6 +78,8 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Image,
+    /// The attention explorer on the open image's tiles.
+    Explorer,
     Batch,
     Training,
 }

@@ -110,6 +110,7 @@ pub fn top_bar_ui(
         ui.separator();
         for (m, label) in [
             (Mode::Image, "Image view"),
+            (Mode::Explorer, "Attention explorer"),
             (Mode::Batch, "Batch table"),
             (Mode::Training, "Training"),
         ] {

@@ -44,10 +44,6 @@ pub enum Request {
     },
     /// The attention of the fusion tile nearest `point` (the centre when `None`), for the
     /// attention explorer (`explorer.rs`), answered on `reply`.
-    #[allow(
-        dead_code,
-        reason = "sent once the explorer is a mode of the image view"
-    )]
     Attention {
         image: std::sync::Arc<RgbImage>,
         point: Option<(f32, f32)>,

@@ -79,6 +79,7 @@ impl ForgeLensApp {
                     self.job = None;
                 }
                 self.status = format!("{}: {}", file_name(&path), analysis.verdict.summary);
+                self.explorer.set_image(std::sync::Arc::new(image.clone()));
                 self.displayed = Some(Displayed::new(path, *analysis, image));
                 self.selected_region = None;
             }

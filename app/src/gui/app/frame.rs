@@ -10,6 +10,7 @@ use super::super::command::{Command, Mode};
 use super::super::side_panel::side_panel_ui;
 use super::super::toolbox_panel::toolbox_panel_ui;
 use super::super::top_bar::top_bar_ui;
+use super::super::worker::Request;
 use super::{ForgeLensApp, ModelStatus};
 
 const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
@@ -127,6 +128,16 @@ impl eframe::App for ForgeLensApp {
                 .ui(ui, &mut self.state.training, &mut commands),
             (Mode::Batch, Some(batch)) => {
                 batch.ui(ui, self.state.inconclusive_below, &mut commands)
+            }
+            (Mode::Explorer, _) => {
+                if let Some(r) = self.explorer.tile_request() {
+                    self.worker.send(Request::Attention {
+                        image: r.image,
+                        point: r.point,
+                        reply: r.reply,
+                    });
+                }
+                self.explorer.ui(ui);
             }
             _ => self.views_ui(ui),
         });
