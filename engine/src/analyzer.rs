@@ -10,7 +10,6 @@ use burn::tensor::Tensor;
 use burn::tensor::activation::softmax;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
-use image::{RgbImage, imageops};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{
@@ -197,18 +196,7 @@ impl Analyzer {
             self.options.tile_overlap,
             self.options.max_tiles,
         );
-        let resized;
-        let work = if (plan.work_width, plan.work_height) == (width, height) {
-            &image.rgb
-        } else {
-            resized = imageops::resize(
-                &image.rgb,
-                plan.work_width,
-                plan.work_height,
-                imageops::FilterType::CatmullRom,
-            );
-            &resized
-        };
+        let work = plan.working_image(&image.rgb);
         let mut stitcher = Stitcher::<3>::new(&plan);
         let mut fusion_sums = [0f32; 3];
         let total = plan.origins.len();
@@ -222,14 +210,8 @@ impl Analyzer {
             }
             let tiles: Vec<Tensor<4>> = batch
                 .iter()
-                .map(|&(x, y)| {
-                    let w = tile.min(plan.work_width - x);
-                    let h = tile.min(plan.work_height - y);
-                    let mut crop = imageops::crop_imm(work, x, y, w, h).to_image();
-                    if (w, h) != (tile, tile) {
-                        // Only when the working image is narrower than a tile: pad by edge copy.
-                        crop = pad_to(&crop, tile);
-                    }
+                .map(|&origin| {
+                    let crop = plan.cut_tile(&work, origin);
                     to_tensor(&crop, IMAGENET_MEAN, IMAGENET_STD, device)
                 })
                 .collect();
@@ -335,12 +317,4 @@ impl Analyzer {
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
-}
-
-/// Extends an image to `size x size` by repeating its last row and column.
-pub(crate) fn pad_to(image: &RgbImage, size: u32) -> RgbImage {
-    let (w, h) = image.dimensions();
-    RgbImage::from_fn(size, size, |x, y| {
-        *image.get_pixel(x.min(w - 1), y.min(h - 1))
-    })
 }

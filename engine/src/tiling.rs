@@ -2,7 +2,9 @@
 //! working image, and a stitcher that blends per-tile maps with a tent window so seams do
 //! not show. Images smaller than a tile are scaled up (aspect kept) rather than stretched.
 
-use image::{ImageBuffer, Luma, imageops};
+use std::borrow::Cow;
+
+use image::{ImageBuffer, Luma, RgbImage, imageops};
 
 /// Where the tiles go.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +62,37 @@ pub fn plan_tiles(width: u32, height: u32, tile: u32, overlap: f32, max_tiles: u
             .iter()
             .flat_map(|&y| xs.iter().map(move |&x| (x, y)))
             .collect(),
+    }
+}
+
+impl TilePlan {
+    /// The image the tiles are cut from: `image` itself, or resized to the working size.
+    pub fn working_image<'a>(&self, image: &'a RgbImage) -> Cow<'a, RgbImage> {
+        if image.dimensions() == (self.work_width, self.work_height) {
+            Cow::Borrowed(image)
+        } else {
+            Cow::Owned(imageops::resize(
+                image,
+                self.work_width,
+                self.work_height,
+                imageops::FilterType::CatmullRom,
+            ))
+        }
+    }
+
+    /// The `tile x tile` tile at `origin` of the working image `work`; where the working
+    /// image is narrower than a tile, padded by copying its edge.
+    pub fn cut_tile(&self, work: &RgbImage, origin: (u32, u32)) -> RgbImage {
+        let (x, y) = origin;
+        let w = self.tile.min(self.work_width - x);
+        let h = self.tile.min(self.work_height - y);
+        let crop = imageops::crop_imm(work, x, y, w, h).to_image();
+        if (w, h) == (self.tile, self.tile) {
+            return crop;
+        }
+        RgbImage::from_fn(self.tile, self.tile, |px, py| {
+            *crop.get_pixel(px.min(w - 1), py.min(h - 1))
+        })
     }
 }
 
@@ -162,6 +195,31 @@ mod tests {
         assert_eq!(plan.work_height, 64);
         assert_eq!(plan.work_width, 128);
         assert_eq!(plan.origins.len(), 3);
+    }
+
+    #[test]
+    fn a_tile_past_the_working_image_is_padded_by_its_edge_and_native_work_is_borrowed() {
+        let image = RgbImage::from_fn(3, 2, |x, y| image::Rgb([x as u8, y as u8, 7]));
+        let plan = TilePlan {
+            work_width: 3,
+            work_height: 2,
+            tile: 4,
+            overlap: 0.0,
+            origins: vec![(0, 0)],
+        };
+        assert!(matches!(plan.working_image(&image), Cow::Borrowed(_)));
+        let tile = plan.cut_tile(&image, (0, 0));
+        assert_eq!(tile.dimensions(), (4, 4));
+        assert_eq!(tile.get_pixel(1, 1).0, [1, 1, 7]);
+        // Past the right and bottom edges: the last column and row repeated.
+        assert_eq!(tile.get_pixel(3, 0).0, [2, 0, 7]);
+        assert_eq!(tile.get_pixel(3, 3).0, [2, 1, 7]);
+        let smaller = TilePlan {
+            work_width: 2,
+            work_height: 1,
+            ..plan
+        };
+        assert_eq!(smaller.working_image(&image).dimensions(), (2, 1));
     }
 
     #[test]

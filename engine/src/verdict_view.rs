@@ -3,9 +3,8 @@
 //! overlap, within `verdict_max_tiles`), combined by `VerdictEvidence::aggregate`.
 
 use burn::tensor::Tensor;
-use image::imageops;
 
-use crate::analyzer::{AnalyzeError, Analyzer, pad_to};
+use crate::analyzer::{AnalyzeError, Analyzer};
 use crate::image_input::DecodedImage;
 use crate::preprocess::{detector_view, to_tensor};
 use crate::progress::CancelToken;
@@ -52,18 +51,7 @@ impl Analyzer {
             return Ok((global, discrepancy, source));
         }
         let plan = plan_tiles(width, height, tile, 0.0, self.options().verdict_max_tiles);
-        let resized;
-        let work = if (plan.work_width, plan.work_height) == (width, height) {
-            &image.rgb
-        } else {
-            resized = imageops::resize(
-                &image.rgb,
-                plan.work_width,
-                plan.work_height,
-                imageops::FilterType::CatmullRom,
-            );
-            &resized
-        };
+        let work = plan.working_image(&image.rgb);
         let mut tiles = Vec::with_capacity(plan.origins.len());
         for batch in plan.origins.chunks(self.options().batch_size.max(1)) {
             if cancel.is_cancelled() {
@@ -71,15 +59,7 @@ impl Analyzer {
             }
             let pixels: Vec<Tensor<4>> = batch
                 .iter()
-                .map(|&(x, y)| {
-                    let w = tile.min(plan.work_width - x);
-                    let h = tile.min(plan.work_height - y);
-                    let mut crop = imageops::crop_imm(work, x, y, w, h).to_image();
-                    if (w, h) != (tile, tile) {
-                        crop = pad_to(&crop, tile);
-                    }
-                    to_tensor(&crop, mean, std, device)
-                })
+                .map(|&origin| to_tensor(&plan.cut_tile(&work, origin), mean, std, device))
                 .collect();
             let probabilities = model.detect(Tensor::cat(pixels, 0), input).probabilities; // [b, 3]
             let values = self.read_back(probabilities)?;

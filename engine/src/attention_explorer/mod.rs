@@ -7,10 +7,10 @@ mod render;
 mod view;
 
 use burn::tensor::{Device, Tensor};
-use image::{RgbImage, imageops};
+use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
-use crate::analyzer::{AnalyzerOptions, pad_to};
+use crate::analyzer::AnalyzerOptions;
 use crate::extractor::{IMAGENET_MEAN, IMAGENET_STD};
 use crate::fusion::compute_maps;
 use crate::model::LoadedModel;
@@ -228,25 +228,8 @@ pub fn tile_attention(
         .min_by(|a, b| centre_distance(a).total_cmp(&centre_distance(b)))
         .ok_or(AttentionError::EmptyImage)?;
 
-    // The working image as the analyzer makes it (resized only when the plan says so).
-    let resized;
-    let work = if (plan.work_width, plan.work_height) == (width, height) {
-        image
-    } else {
-        resized = imageops::resize(
-            image,
-            plan.work_width,
-            plan.work_height,
-            imageops::FilterType::CatmullRom,
-        );
-        &resized
-    };
-    let w = tile.min(plan.work_width - origin.0);
-    let h = tile.min(plan.work_height - origin.1);
-    let mut crop = imageops::crop_imm(work, origin.0, origin.1, w, h).to_image();
-    if (w, h) != (tile, tile) {
-        crop = pad_to(&crop, tile);
-    }
+    // The working image and tile as the analyzer cuts them.
+    let crop = plan.cut_tile(&plan.working_image(image), origin);
     let output = model
         .model
         .fusion
