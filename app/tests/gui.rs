@@ -11,48 +11,17 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use forgelens_app::gui::{Command, ForgeLensApp, State};
 use forgelens_engine::DeviceChoice;
-use forgelens_engine::model::{Preset, init_model_dir};
+use forgelens_engine::model::Preset;
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-/// Burn's random generator is shared by the backend: initialising models one at a time
-/// keeps the seeded weights (and so the snapshot) the same on every run.
-static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn tiny_model(dir: &Path) -> PathBuf {
-    let out = dir.join("tiny");
-    let _guard = INIT.lock().unwrap_or_else(|e| e.into_inner());
-    init_model_dir(&Preset::Tiny.config(), None, &out, &Device::flex(), 0).expect("tiny model");
-    out
-}
+mod gui_common;
+use gui_common::{app_harness, repo, settle_within, tiny_model};
 
 fn harness(model: PathBuf) -> Harness<'static, ForgeLensApp> {
-    let state = State {
-        model_dir: Some(model),
-        device: DeviceChoice::Cpu,
-        ..State::default()
-    };
-    Harness::builder()
-        .with_size([1200.0, 760.0])
-        .wgpu()
-        .build_eframe(move |cc| ForgeLensApp::new(cc, Some(state)))
+    app_harness(model, [1200.0, 760.0])
 }
 
-/// Steps the app until the worker has nothing in flight (or 60 s pass).
 fn settle(harness: &mut Harness<'static, ForgeLensApp>) {
-    for _ in 0..1200 {
-        harness.step();
-        if !harness.state().is_busy() {
-            harness.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the app stayed busy for a minute");
+    settle_within(harness, Duration::from_secs(60));
 }
 
 #[test]

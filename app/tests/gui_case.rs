@@ -11,39 +11,19 @@ use std::time::Duration;
 use burn::tensor::Device;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use forgelens_app::gui::{ForgeLensApp, Layout, State, ViewKind};
-use forgelens_engine::DeviceChoice;
+use forgelens_app::gui::{ForgeLensApp, Layout, ViewKind};
 use forgelens_engine::case::{Actor, BookmarkStatus, Case, verify_case};
 use forgelens_engine::model::{Preset, init_model_dir};
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
+mod gui_common;
+use gui_common::{app_harness, repo, settle_within};
 
 fn harness(model: PathBuf) -> Harness<'static, ForgeLensApp> {
-    let state = State {
-        model_dir: Some(model),
-        device: DeviceChoice::Cpu,
-        ..State::default()
-    };
-    Harness::builder()
-        .with_size([1400.0, 800.0])
-        .wgpu()
-        .build_eframe(move |cc| ForgeLensApp::new(cc, Some(state)))
+    app_harness(model, [1400.0, 800.0])
 }
 
 fn settle(harness: &mut Harness<'static, ForgeLensApp>) {
-    for _ in 0..1200 {
-        harness.step();
-        if !harness.state().is_busy() {
-            harness.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the app stayed busy for a minute");
+    settle_within(harness, Duration::from_secs(60));
 }
 
 fn menu(harness: &mut Harness<'static, ForgeLensApp>, entry: &str) {

@@ -6,58 +6,26 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use burn::tensor::Device;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use forgelens_app::gui::{Command, ForgeLensApp, Layout, State, ToolMap, ToolStatus, ViewKind};
-use forgelens_engine::DeviceChoice;
-use forgelens_engine::model::{Preset, init_model_dir};
+use forgelens_app::gui::{Command, ForgeLensApp, Layout, ToolMap, ToolStatus, ViewKind};
 use forgelens_forensics::{Tool, credentials};
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
+mod gui_common;
+use gui_common::{app_harness, repo, settle_within, tiny_model};
+
+fn harness(model: PathBuf) -> Harness<'static, ForgeLensApp> {
+    app_harness(model, [1400.0, 1000.0])
+}
+
+fn settle(harness: &mut Harness<'static, ForgeLensApp>) {
+    settle_within(harness, Duration::from_secs(90));
 }
 
 /// The README's manipulated photograph: a region of coffee.png pasted into a JPEG of
 /// chelsea.png, with EXIF (docs/toolbox/make_spliced.py).
 fn spliced() -> PathBuf {
     repo("docs/toolbox/spliced.jpg")
-}
-
-static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn tiny_model(dir: &Path) -> PathBuf {
-    let out = dir.join("tiny");
-    let _guard = INIT.lock().unwrap_or_else(|e| e.into_inner());
-    init_model_dir(&Preset::Tiny.config(), None, &out, &Device::flex(), 0).expect("tiny model");
-    out
-}
-
-fn harness(model: PathBuf) -> Harness<'static, ForgeLensApp> {
-    let state = State {
-        model_dir: Some(model),
-        device: DeviceChoice::Cpu,
-        ..State::default()
-    };
-    Harness::builder()
-        .with_size([1400.0, 1000.0])
-        .wgpu()
-        .build_eframe(move |cc| ForgeLensApp::new(cc, Some(state)))
-}
-
-/// Steps the app until neither the model nor the toolbox has work in flight (or 90 s pass).
-fn settle(harness: &mut Harness<'static, ForgeLensApp>) {
-    for _ in 0..1800 {
-        harness.step();
-        if !harness.state().is_busy() {
-            harness.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the app stayed busy for 90 s");
 }
 
 /// An app with the tiny model and `image` analysed and shown, the toolbox panel open.
