@@ -6,7 +6,6 @@ pub mod cli;
 pub mod commands;
 pub mod findings_text;
 pub mod gui;
-pub mod image_files;
 pub mod model_location;
 pub mod shard;
 pub mod shard_index;

@@ -15,6 +15,7 @@ pub mod export;
 pub mod extractor;
 pub mod files;
 pub mod fusion;
+pub mod image_files;
 pub mod image_input;
 pub mod map_kind;
 pub mod model;

@@ -29,18 +29,13 @@ use crate::cli::AnalyzeArgs;
 use crate::model_location::resolve_model_dir;
 use crate::shard_index::IndexPart;
 
-/// Image file extensions taken from a folder given on the command line.
-const IMAGE_EXTENSIONS: [&str; 9] = [
-    "png", "jpg", "jpeg", "tif", "tiff", "webp", "gif", "bmp", "jfif",
-];
-
 /// The images to analyse: files as given, folders expanded to the images directly inside,
 /// sorted by name.
 fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let found = crate::image_files::image_files(input, &IMAGE_EXTENSIONS)
+            let found = forgelens_engine::image_files::image_files(input)
                 .with_context(|| format!("listing {}", input.display()))?;
             if found.is_empty() {
                 eprintln!("warning: no images in {}", input.display());

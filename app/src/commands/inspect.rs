@@ -19,15 +19,15 @@ use serde::Serialize;
 
 use crate::cli::InspectArgs;
 use crate::findings_text::headline;
-use crate::image_files::{IMAGE_EXTENSIONS, image_files};
+use forgelens_engine::image_files::image_files;
 
 /// Files as given, folders expanded to the images directly inside, sorted by name.
 fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let found = image_files(input, &IMAGE_EXTENSIONS)
-                .with_context(|| format!("listing {}", input.display()))?;
+            let found =
+                image_files(input).with_context(|| format!("listing {}", input.display()))?;
             if found.is_empty() {
                 eprintln!("warning: no images in {}", input.display());
             }

@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use forgelens_engine::Label;
+use forgelens_engine::image_files::{IMAGE_EXTENSIONS, image_files};
 use serde::{Deserialize, Serialize};
 
-use super::dolos;
 use crate::forge::Family;
-
-pub const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif"];
+pub use crate::forge::SampleKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -45,34 +44,6 @@ impl fmt::Display for Split {
             Split::Val => "val",
             Split::Test => "test",
             Split::Unassigned => "unassigned",
-        })
-    }
-}
-
-/// What an image is of its photograph: a crop, or the whole photograph (downscaled).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SampleKind {
-    Crop,
-    Whole,
-}
-
-impl FromStr for SampleKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "crop" | "" => Ok(SampleKind::Crop),
-            "whole" => Ok(SampleKind::Whole),
-            other => Err(format!("unknown sample `{other}` (expected crop or whole)")),
-        }
-    }
-}
-
-impl fmt::Display for SampleKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SampleKind::Crop => "crop",
-            SampleKind::Whole => "whole",
         })
     }
 }
@@ -176,23 +147,9 @@ pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DataError + '_ {
     }
 }
 
-pub fn is_image(path: &Path) -> bool {
-    path.is_file()
-        && path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
 /// Image files directly inside `dir`, sorted by name.
 pub(crate) fn images_in(dir: &Path) -> Result<Vec<PathBuf>, DataError> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| is_image(p))
-        .collect();
-    files.sort();
-    Ok(files)
+    image_files(dir).map_err(io(dir))
 }
 
 /// A file in `dir` with the same stem as `image`, any image extension.
@@ -205,29 +162,6 @@ pub(crate) fn find_by_stem(dir: &Path, image: &Path) -> Option<PathBuf> {
 }
 
 impl Dataset {
-    /// Reads a dataset folder in any supported layout.
-    pub fn open(root: &Path) -> Result<Dataset, DataError> {
-        if !root.is_dir() {
-            return Err(DataError::Missing(root.to_path_buf()));
-        }
-        let dataset = if root.join("manifest.csv").is_file() {
-            read_manifest(root)?
-        } else if dolos::looks_like_dolos(root) {
-            dolos::read(root)?
-        } else if ["real", "partial", "full"]
-            .iter()
-            .any(|f| root.join(f).is_dir())
-        {
-            read_folders(root)?
-        } else {
-            return Err(DataError::UnknownLayout(root.to_path_buf()));
-        };
-        if dataset.samples.is_empty() {
-            return Err(DataError::Empty(root.to_path_buf()));
-        }
-        Ok(dataset)
-    }
-
     pub fn count(&self, label: Label) -> usize {
         self.samples.iter().filter(|s| s.label == label).count()
     }
@@ -246,7 +180,7 @@ impl Dataset {
     }
 }
 
-fn read_folders(root: &Path) -> Result<Dataset, DataError> {
+pub(super) fn read_folders(root: &Path) -> Result<Dataset, DataError> {
     for folder in ["real", "partial", "full"] {
         if !root.join(folder).is_dir() {
             return Err(DataError::FolderMissing {
@@ -300,7 +234,7 @@ fn read_folders(root: &Path) -> Result<Dataset, DataError> {
     })
 }
 
-fn read_manifest(root: &Path) -> Result<Dataset, DataError> {
+pub(super) fn read_manifest(root: &Path) -> Result<Dataset, DataError> {
     let path = root.join("manifest.csv");
     let mut reader = csv::Reader::from_path(&path).map_err(|e| DataError::Manifest {
         path: path.clone(),

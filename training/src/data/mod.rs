@@ -5,6 +5,7 @@ pub mod dataset;
 pub mod dolos;
 pub mod feature_cache;
 pub mod mask;
+mod open;
 
 pub use dataset::{DataError, Dataset, Layout, MaskRef, Sample, Split};
 pub use feature_cache::{CachedFeatures, FeatureCache, FeatureCacheError};

@@ -22,8 +22,9 @@ pub const COLUMNS: [&str; 9] = [
     "sample",
 ];
 
-/// A crop of the photograph, or the whole photograph (downscaled).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an image is of its photograph: a crop, or the whole photograph (downscaled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SampleKind {
     Crop,
     Whole,
@@ -34,6 +35,18 @@ impl SampleKind {
         match self {
             SampleKind::Crop => "crop",
             SampleKind::Whole => "whole",
+        }
+    }
+}
+
+/// A manifest's `sample` column; empty (manifests before forge v2) means a crop.
+impl std::str::FromStr for SampleKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "crop" | "" => Ok(SampleKind::Crop),
+            "whole" => Ok(SampleKind::Whole),
+            other => Err(format!("unknown sample `{other}` (expected crop or whole)")),
         }
     }
 }

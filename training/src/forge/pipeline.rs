@@ -29,7 +29,7 @@ use super::laundering::LaunderingConfig;
 use super::manifest::{ManifestRow, SampleKind, read_manifest, write_manifest};
 use super::masks::MaskConfig;
 use super::sample::{Generators, SLOW_GENERATOR_MAX_SIDE, is_slow, make};
-use crate::data::dataset::is_image;
+use forgelens_engine::image_files::is_image_file;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForgeConfig {
@@ -261,7 +261,7 @@ pub fn forge(
     // skipped when drawn).
     let names: Vec<(PathBuf, String, &'static str)> = files
         .iter()
-        .filter(|p| is_image(p))
+        .filter(|p| is_image_file(p))
         .map(|p| {
             let name = file_name(p);
             let split = split_of(&name, config.train_share, config.val_share);
@@ -393,7 +393,7 @@ impl PhotoWorker<'_> {
         let config = self.config;
         let mut result = PhotoResult::default();
         let name = file_name(photo);
-        if !is_image(photo) {
+        if !is_image_file(photo) {
             result.skipped = Some((photo.to_path_buf(), "not an image file".into()));
             return Ok(result);
         }

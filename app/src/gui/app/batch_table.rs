@@ -9,7 +9,7 @@ use super::super::batch::Batch;
 use super::super::command::{Command, Mode};
 use super::super::worker::Request;
 use super::{ForgeLensApp, TaskDone};
-use crate::image_files::{IMAGE_EXTENSIONS, image_files};
+use forgelens_engine::image_files::image_files;
 
 impl ForgeLensApp {
     pub(super) fn batch_dialog(&self) {
@@ -26,7 +26,7 @@ impl ForgeLensApp {
         if let Some(old) = &self.batch {
             old.cancel.cancel();
         }
-        match image_files(&dir, &IMAGE_EXTENSIONS) {
+        match image_files(&dir) {
             Ok(files) => {
                 let id = self.batch.as_ref().map_or(1, |old| old.id + 1);
                 let batch = Batch::new(id, dir, files.len());

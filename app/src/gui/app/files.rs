@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::super::command::Command;
 use super::super::worker::Request;
 use super::{ForgeLensApp, ModelStatus};
-use crate::image_files::{IMAGE_EXTENSIONS, image_files};
+use forgelens_engine::image_files::{IMAGE_EXTENSIONS, image_files};
 
 impl ForgeLensApp {
     pub(super) fn open_dialog(&self) {
@@ -70,7 +70,7 @@ pub(super) fn file_name(path: &Path) -> String {
 
 /// The next or previous image file in `path`'s folder, by name, wrapping around.
 fn sibling(path: &Path, step: i32) -> Option<PathBuf> {
-    let files = image_files(path.parent()?, &IMAGE_EXTENSIONS).ok()?;
+    let files = image_files(path.parent()?).ok()?;
     let i = files.iter().position(|p| p == path)? as i32;
     let n = files.len() as i32;
     files.get((i + step).rem_euclid(n) as usize).cloned()
