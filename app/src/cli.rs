@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::model::Preset;
-use forgelens_engine::report::ReportFormat;
 use forgelens_engine::verdict_evidence::VerdictEvidence;
 use forgelens_engine::{AnalyzerOptions, DeviceChoice, MapKind};
+use forgelens_report::ReportFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -720,12 +720,12 @@ pub enum CaseAction {
         threshold: Option<f32>,
         /// x,y,w,h in image pixels.
         #[arg(long)]
-        region: Option<forgelens_engine::case::BookmarkRegion>,
+        region: Option<forgelens_report::case::BookmarkRegion>,
         #[arg(long, default_value = "")]
         comment: String,
         /// ok, to-check or warning.
         #[arg(long, default_value = "to-check")]
-        status: forgelens_engine::case::BookmarkStatus,
+        status: forgelens_report::case::BookmarkStatus,
     },
     /// Hash every item again and check the audit log; exit code 1 naming each problem.
     Verify {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use forgelens_engine::files::write_atomic;
-use forgelens_engine::report::index::IndexRow;
+use forgelens_report::index::IndexRow;
 use serde::{Deserialize, Serialize};
 
 use crate::shard::Shard;

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Output;
 
 use common::{assert_success, forgelens, init_tiny, repo};
-use forgelens_engine::report::extract_report;
+use forgelens_report::extract_report;
 
 fn case(args: &[&str], dir: &Path) -> Output {
     forgelens()

@@ -416,7 +416,7 @@ fn export_report_writes_a_verifiable_report_with_the_case_fields() {
     let out = dir.path().join("chelsea.report.html");
     harness.state_mut().execute(Command::ReportTo(
         out.clone(),
-        forgelens_engine::report::ReportFormat::Html,
+        forgelens_report::ReportFormat::Html,
     ));
     settle(&mut harness);
     assert!(
@@ -427,13 +427,9 @@ fn export_report_writes_a_verifiable_report_with_the_case_fields() {
     let html = std::fs::read(&out).expect("the report was written");
     let text = String::from_utf8_lossy(&html);
     assert!(text.contains("R. Analyst") && text.contains("GUI-7"));
-    let verification = forgelens_engine::report::verify_report(
-        &html,
-        &std::fs::read(&image).expect("image"),
-        None,
-        None,
-    )
-    .expect("readable");
+    let verification =
+        forgelens_report::verify_report(&html, &std::fs::read(&image).expect("image"), None, None)
+            .expect("readable");
     assert!(verification.passed(), "{:?}", verification.checks);
 }
 

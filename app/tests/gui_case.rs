@@ -12,8 +12,8 @@ use burn::tensor::Device;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use forgelens_app::gui::{ForgeLensApp, Layout, ViewKind};
-use forgelens_engine::case::{Actor, BookmarkStatus, Case, verify_case};
 use forgelens_engine::model::{Preset, init_model_dir};
+use forgelens_report::case::{Actor, BookmarkStatus, Case, verify_case};
 
 mod gui_common;
 use gui_common::{app_harness, repo, settle_within};

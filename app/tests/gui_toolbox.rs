@@ -242,7 +242,7 @@ fn an_exported_report_includes_the_cached_tools() {
     let out = dir.path().join("spliced.report.json");
     harness.state_mut().execute(Command::ReportTo(
         out.clone(),
-        forgelens_engine::report::ReportFormat::Json,
+        forgelens_report::ReportFormat::Json,
     ));
     settle(&mut harness);
     assert!(

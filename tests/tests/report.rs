@@ -8,11 +8,11 @@ mod report_fixture;
 
 use std::process::Command;
 
-use forgelens_engine::report::html::escape;
-use forgelens_engine::report::sections::flatten_json;
-use forgelens_engine::report::signing::SigningKey;
-use forgelens_engine::report::verify::InstalledModel;
-use forgelens_engine::report::{
+use forgelens_report::html::escape;
+use forgelens_report::sections::flatten_json;
+use forgelens_report::signing::SigningKey;
+use forgelens_report::verify::InstalledModel;
+use forgelens_report::{
     CheckStatus, ReportFormat, extract_report, render_report, report_json, verify_report,
 };
 use report_fixture::{EVIDENCE, GOLDEN, fixture, render, repo};
@@ -107,7 +107,7 @@ fn html_contains_the_hashes_and_every_parameter() {
         "test": {"accuracy": 0.875, "macro_f1": 0.8125, "fused_iou_at_0_5": 0.25}
     }));
     let html_of = |appendix: bool| {
-        let options = forgelens_engine::report::ReportOptions {
+        let options = forgelens_report::ReportOptions {
             appendix,
             ..f.options.clone()
         };
@@ -242,7 +242,7 @@ fn verification_passes_on_the_image_and_fails_on_a_one_byte_change() {
         let ok = verify_report(&report, &image, Some(&installed), None).expect("readable");
         assert!(ok.passed(), "{format}: {:?}", ok.checks);
         assert_eq!(ok.format, format);
-        let status = |v: &forgelens_engine::report::Verification, name: &str| {
+        let status = |v: &forgelens_report::Verification, name: &str| {
             v.checks.iter().find(|c| c.name == name).map(|c| c.status)
         };
         assert_eq!(status(&ok, "file SHA-256"), Some(CheckStatus::Pass));
@@ -270,7 +270,7 @@ fn signatures_verify_and_catch_edits_and_other_keys() {
     let image = std::fs::read(repo(EVIDENCE)).expect("image");
     let key = SigningKey::from_bytes(&[42; 32]);
     let other = SigningKey::from_bytes(&[43; 32]);
-    let signature = |v: &forgelens_engine::report::Verification| {
+    let signature = |v: &forgelens_report::Verification| {
         v.checks
             .iter()
             .find(|c| c.name == "signature")
@@ -315,8 +315,8 @@ fn a_report_is_never_written_over_the_evidence() {
     let evidence = dir.path().join("evidence.png");
     std::fs::copy(repo(EVIDENCE), &evidence).expect("copy");
     let before = std::fs::read(&evidence).expect("read");
-    let err = forgelens_engine::report::write_report_file(&evidence, b"%PDF-", &evidence)
-        .expect_err("refused");
+    let err =
+        forgelens_report::write_report_file(&evidence, b"%PDF-", &evidence).expect_err("refused");
     assert!(err.to_string().contains("evidence"), "{err}");
     assert_eq!(std::fs::read(&evidence).expect("read"), before);
 }
@@ -327,14 +327,14 @@ fn a_failed_write_leaves_nothing_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = render(&f, ReportFormat::Pdf, None);
     let target = dir.path().join("no-such-folder").join("report.pdf");
-    let err = forgelens_engine::report::write_report_file(&target, &pdf, &repo(EVIDENCE))
+    let err = forgelens_report::write_report_file(&target, &pdf, &repo(EVIDENCE))
         .expect_err("the folder does not exist");
     assert!(err.to_string().contains("report.pdf"), "{err}");
     assert!(!target.exists());
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
     // A complete write leaves exactly the report, no temporary file.
     let target = dir.path().join("report.pdf");
-    forgelens_engine::report::write_report_file(&target, &pdf, &repo(EVIDENCE)).expect("written");
+    forgelens_report::write_report_file(&target, &pdf, &repo(EVIDENCE)).expect("written");
     assert_eq!(std::fs::read(&target).expect("read"), pdf);
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
 }
@@ -342,7 +342,7 @@ fn a_failed_write_leaves_nothing_behind() {
 #[test]
 fn figures_box_the_regions_on_the_map_they_were_listed_from() {
     use forgelens_engine::MapKind;
-    use forgelens_engine::report::figures::make_figures;
+    use forgelens_report::figures::make_figures;
     let f = fixture();
     let boxed = |img: &image::RgbImage| img.pixels().filter(|p| p.0 == [0, 220, 255]).count();
     for kind in MapKind::ALL {

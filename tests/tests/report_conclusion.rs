@@ -10,10 +10,10 @@ mod report_fixture;
 use std::process::Command;
 
 use forgelens_engine::analysis::Probabilities;
-use forgelens_engine::report::conclusion::{Favours, Level, conclude, likelihood_ratio, scale};
-use forgelens_engine::report::validation::{NOT_MEASURED, validation_table};
-use forgelens_engine::report::{CheckStatus, ReportFormat, render_report, verify_report};
 use forgelens_engine::verdict::verdict;
+use forgelens_report::conclusion::{Favours, Level, conclude, likelihood_ratio, scale};
+use forgelens_report::validation::{NOT_MEASURED, validation_table};
+use forgelens_report::{CheckStatus, ReportFormat, render_report, verify_report};
 use report_fixture::{EVIDENCE, Fixture, fixture_card, fixture_with_card, repo};
 
 const V1_CARD: &str = "model-card-v1-metrics.json";
@@ -319,7 +319,7 @@ fn the_pdf_fits_six_pages_with_no_metric_dump_and_no_orphan_heading() {
     ] {
         assert!(text.contains(needle), "{needle} missing");
     }
-    let titles: Vec<String> = forgelens_engine::report::sections::sections(&f.report, false)
+    let titles: Vec<String> = forgelens_report::sections::sections(&f.report, false)
         .into_iter()
         .map(|s| s.title)
         .collect();

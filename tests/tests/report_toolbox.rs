@@ -7,15 +7,15 @@ mod report_fixture;
 
 use std::process::Command;
 
-use forgelens_engine::report::forensics::{self, Evidence, Limits, Params, Tool};
-use forgelens_engine::report::toolbox::{CREDENTIALS_NOT_BUILT, tool_map_record};
-use forgelens_engine::report::toolbox_sections::findings_lines;
-use forgelens_engine::report::{
+use forgelens_report::forensics::{self, Evidence, Limits, Params, Tool};
+use forgelens_report::toolbox::{CREDENTIALS_NOT_BUILT, tool_map_record};
+use forgelens_report::toolbox_sections::findings_lines;
+use forgelens_report::{
     CheckStatus, Report, ReportFormat, embed::json_envelope, extract_report, verify_report,
 };
 use report_fixture::{EVIDENCE, fixture, render, repo};
 
-fn run_of(report: &Report, tool: Tool) -> &forgelens_engine::report::document::ToolRecord {
+fn run_of(report: &Report, tool: Tool) -> &forgelens_report::document::ToolRecord {
     report
         .toolbox
         .as_ref()
@@ -171,7 +171,7 @@ fn a_report_from_before_the_toolbox_parses_and_verifies() {
 fn verification_runs_the_tools_again_and_catches_a_changed_map_hash() {
     let f = fixture();
     let image = std::fs::read(repo(EVIDENCE)).expect("image");
-    let status = |v: &forgelens_engine::report::Verification| {
+    let status = |v: &forgelens_report::Verification| {
         v.checks
             .iter()
             .find(|c| c.name == "toolbox maps")

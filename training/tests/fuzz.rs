@@ -18,11 +18,11 @@ use forgelens_engine::extractor::ExtractorConfig;
 use forgelens_engine::image_input::{ImageLimits, decode_image, read_image_file};
 use forgelens_engine::model::{ModelConfig, Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, no_progress};
-use forgelens_engine::report::{
+use forgelens_engine::{Analyzer, AnalyzerOptions, DeviceChoice, select_device};
+use forgelens_report::{
     CaseInfo, FixedClock, ReportFormat, ReportOptions, ReportRequest, ToolInfo, analyze_and_report,
     extract_report, read_evidence,
 };
-use forgelens_engine::{Analyzer, AnalyzerOptions, DeviceChoice, select_device};
 use forgelens_training::data::Dataset;
 use forgelens_training::forge::manifest::read_manifest;
 use forgelens_training::train::TrainingConfig;

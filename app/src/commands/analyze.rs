@@ -14,12 +14,12 @@ use forgelens_engine::analysis::{AnalysisSummary, percent, verdict};
 use forgelens_engine::export::write_analysis_files;
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::render::Colormap;
-use forgelens_engine::report::index::{IndexRow, write_index};
-use forgelens_engine::report::{
+use forgelens_engine::{Analyzer, select_device};
+use forgelens_report::index::{IndexRow, write_index};
+use forgelens_report::{
     Clock, ModelRecord, ReportInput, ReportOptions, SystemClock, build_report, check_writable,
     read_evidence, render_report, run_toolbox, write_report_file,
 };
-use forgelens_engine::{Analyzer, select_device};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 

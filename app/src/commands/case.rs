@@ -1,22 +1,20 @@
 //! `forgelens case init|add|analyze|bookmark|verify|report DIR`: cases as plain files in one
-//! folder (`forgelens_engine::case`). Every action is written to the case's audit log;
+//! folder (`forgelens_report::case`). Every action is written to the case's audit log;
 //! `verify` exits with 1 naming each problem (item, file or audit-log line).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use forgelens_engine::case::{
+use forgelens_engine::files::write_atomic;
+use forgelens_engine::progress::{CancelToken, no_progress};
+use forgelens_engine::{Analyzer, select_device};
+use forgelens_report::case::{
     Actor, AuditRecord, BookmarkView, Case, IntakeMode, NewBookmark, analyze_item,
     build_case_report, render_case_report, verify_case,
 };
-use forgelens_engine::files::write_atomic;
-use forgelens_engine::progress::{CancelToken, no_progress};
-use forgelens_engine::report::evidence::sha256_hex;
-use forgelens_engine::report::{
-    MapThresholds, ReportFormat, ReportOptions, SystemClock, read_signing_key,
-};
-use forgelens_engine::{Analyzer, select_device};
+use forgelens_report::evidence::sha256_hex;
+use forgelens_report::{MapThresholds, ReportFormat, ReportOptions, SystemClock, read_signing_key};
 use serde_json::json;
 
 use crate::build_info::tool_info;

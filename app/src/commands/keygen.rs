@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use forgelens_engine::report::{generate_key, signing::fingerprint, write_key_pair};
+use forgelens_report::{generate_key, signing::fingerprint, write_key_pair};
 
 use crate::cli::KeygenArgs;
 

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use forgelens_engine::report::Keyring;
+use forgelens_report::Keyring;
 
 use crate::cli::{KeysAction, KeysArgs};
 

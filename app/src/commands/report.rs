@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use forgelens_engine::progress::{CancelToken, no_progress};
-use forgelens_engine::report::signing::SigningKey;
-use forgelens_engine::report::{
+use forgelens_engine::{Analyzer, select_device};
+use forgelens_forensics::Params;
+use forgelens_report::signing::SigningKey;
+use forgelens_report::{
     CaseInfo, MapThresholds, ReportFormat, ReportOptions, ReportRequest, SystemClock,
     ToolboxRequest, analyze_and_report, check_writable, read_evidence, read_signing_key,
     write_report_file,
 };
-use forgelens_engine::{Analyzer, select_device};
-use forgelens_forensics::Params;
 
 use crate::build_info::tool_info;
 use crate::cli::{CaseArgs, ReportArgs};

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail, ensure};
 use forgelens_engine::files::write_atomic;
-use forgelens_engine::report::index::write_index;
+use forgelens_report::index::write_index;
 
 use crate::cli::ReportIndexArgs;
 use crate::shard_index::{IndexPart, PART_FORMAT};
@@ -69,9 +69,7 @@ fn part_files(input: &Path) -> Result<Vec<PathBuf>> {
 
 /// The rows of every part in input order, after checking that the parts are the N shards of
 /// one run, each once, and that their rows cover every input once.
-pub fn merge(
-    parts: &[(PathBuf, IndexPart)],
-) -> Result<Vec<forgelens_engine::report::index::IndexRow>> {
+pub fn merge(parts: &[(PathBuf, IndexPart)]) -> Result<Vec<forgelens_report::index::IndexRow>> {
     let Some((_, first)) = parts.first() else {
         bail!("no index parts given");
     };

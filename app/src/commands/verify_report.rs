@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::model::load_model_dir;
-use forgelens_engine::report::{
+use forgelens_engine::select_device;
+use forgelens_report::{
     CheckStatus, InstalledModel, Keyring, Trust, read_verifying_key, verify_report_trusting,
 };
-use forgelens_engine::select_device;
 
 use crate::cli::VerifyReportArgs;
 use crate::model_location::resolve_model_dir;

@@ -5,7 +5,7 @@
 use std::sync::mpsc::Receiver;
 
 use egui::{RichText, Ui};
-use forgelens_engine::case::{BookmarkStatus, Case};
+use forgelens_report::case::{BookmarkStatus, Case};
 
 use super::command::Command;
 
@@ -194,8 +194,8 @@ fn items_ui(ui: &mut Ui, case: &Case, current: Option<&str>, commands: &mut Vec<
             egui::Label::new(format!(
                 "    {} · {}",
                 match item.mode {
-                    forgelens_engine::case::IntakeMode::Copy => "read-only copy",
-                    forgelens_engine::case::IntakeMode::Reference => "referenced",
+                    forgelens_report::case::IntakeMode::Copy => "read-only copy",
+                    forgelens_report::case::IntakeMode::Reference => "referenced",
                 },
                 verdict
             ))

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use forgelens_engine::DeviceChoice;
-use forgelens_engine::report::ReportFormat;
 use forgelens_forensics::Tool;
+use forgelens_report::ReportFormat;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {

@@ -3,7 +3,7 @@
 use egui::Ui;
 use forgelens_engine::DeviceChoice;
 use forgelens_engine::device::cuda_built;
-use forgelens_engine::report::ReportFormat;
+use forgelens_report::ReportFormat;
 
 use super::case_panel::CaseForm;
 use super::command::{Command, Mode};

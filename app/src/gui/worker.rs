@@ -10,14 +10,14 @@ use forgelens_engine::attention_explorer::{TileAttention, tile_attention};
 use forgelens_engine::image_input::read_image_file;
 use forgelens_engine::model::{Preset, init_model_dir};
 use forgelens_engine::progress::{CancelToken, Progress};
-use forgelens_engine::report::{
-    CaseInfo, ReportFormat, ReportOptions, ReportRequest, SystemClock, analyze_and_report,
-    check_writable, error_chain, read_evidence, write_report_file,
-};
 use forgelens_engine::{
     Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
 };
 use forgelens_forensics::{Evidence, Limits, Params, ToolOutput};
+use forgelens_report::{
+    CaseInfo, ReportFormat, ReportOptions, ReportRequest, SystemClock, analyze_and_report,
+    check_writable, error_chain, read_evidence, write_report_file,
+};
 use image::RgbImage;
 
 use super::toolbox::ToolKey;

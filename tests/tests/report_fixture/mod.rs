@@ -13,9 +13,9 @@ use forgelens_engine::analysis::{
 use forgelens_engine::extractor::ExtractorConfig;
 use forgelens_engine::image_input::ImageLimits;
 use forgelens_engine::model::ModelCard;
-use forgelens_engine::report::forensics::Tool;
-use forgelens_engine::report::signing::SigningKey;
-use forgelens_engine::report::{
+use forgelens_report::forensics::Tool;
+use forgelens_report::signing::SigningKey;
+use forgelens_report::{
     CaseInfo, Clock, EvidenceFile, FixedClock, ModelRecord, Report, ReportFormat, ReportInput,
     ReportOptions, ToolInfo, ToolboxRequest, ToolboxResults, build_report, read_evidence,
     render_report, run_toolbox,

@@ -56,7 +56,7 @@ pub(crate) fn register_font() {
         if plotters::style::register_font(
             "sans-serif",
             FontStyle::Normal,
-            forgelens_engine::report::pdf::DEJAVU_SANS,
+            forgelens_engine::fonts::DEJAVU_SANS,
         )
         .is_err()
         {

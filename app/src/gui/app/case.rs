@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use forgelens_engine::case::{
+use forgelens_report::case::{
     AuditRecord, Bookmark, BookmarkRegion, BookmarkView, Case, IntakeMode, NewBookmark, verify_case,
 };
 use serde_json::json;
@@ -153,8 +153,8 @@ impl ForgeLensApp {
     /// Runs `action` on the open case; its sentence becomes the panel's message.
     fn with_case(
         &mut self,
-        action: impl FnOnce(&mut Case) -> Result<String, forgelens_engine::case::CaseError>,
-    ) -> Result<(), forgelens_engine::case::CaseError> {
+        action: impl FnOnce(&mut Case) -> Result<String, forgelens_report::case::CaseError>,
+    ) -> Result<(), forgelens_report::case::CaseError> {
         if let Some(case) = self.case.case.as_mut() {
             self.case.message = Some(action(case)?);
         }
@@ -166,7 +166,7 @@ impl ForgeLensApp {
         &mut self,
         id: &str,
         bookmark: Option<Bookmark>,
-    ) -> Result<(), forgelens_engine::case::CaseError> {
+    ) -> Result<(), forgelens_report::case::CaseError> {
         let Some(case) = self.case.case.as_ref() else {
             return Ok(());
         };
@@ -277,13 +277,13 @@ impl ForgeLensApp {
         }))
     }
 
-    fn bookmark_this_view(&mut self) -> Result<(), forgelens_engine::case::CaseError> {
+    fn bookmark_this_view(&mut self) -> Result<(), forgelens_report::case::CaseError> {
         let Some(item_id) = self.case.current_item.clone() else {
             return Ok(());
         };
         let region = self
             .bookmark_region()
-            .map_err(forgelens_engine::case::CaseError::Invalid)?;
+            .map_err(forgelens_report::case::CaseError::Invalid)?;
         let new = NewBookmark {
             item_id,
             view: self.current_view(),

@@ -1,14 +1,14 @@
 //! "Analyze case" in the app: every item analysed and recorded as `forgelens case analyze`
-//! does (`engine::case::analyze_item`: run folder, item report, model and parameters in the
+//! does (`forgelens_report::case::analyze_item`: run folder, item report, model and parameters in the
 //! audit log), on a thread with its own `Analyzer`, reporting each item; the case is read
 //! again from disk when it finishes.
 
 use std::sync::mpsc::channel;
 
-use forgelens_engine::case::{Case, analyze_item};
 use forgelens_engine::progress::{CancelToken, no_progress};
-use forgelens_engine::report::{MapThresholds, ReportOptions};
 use forgelens_engine::{Analyzer, AnalyzerOptions, select_device};
+use forgelens_report::case::{Case, analyze_item};
+use forgelens_report::{MapThresholds, ReportOptions};
 
 use super::super::case_panel::{CaseAnalysis, CaseAnalysisEvent};
 use super::ForgeLensApp;

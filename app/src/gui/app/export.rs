@@ -6,10 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use forgelens_engine::export::write_analysis_files;
-use forgelens_engine::report::{
-    CaseInfo, MapThresholds, ReportFormat, ReportOptions, ToolboxRequest,
-};
 use forgelens_forensics::Tool;
+use forgelens_report::{CaseInfo, MapThresholds, ReportFormat, ReportOptions, ToolboxRequest};
 
 use super::super::command::Command;
 use super::super::toolbox::Entry;

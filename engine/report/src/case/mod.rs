@@ -21,11 +21,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::files::write_atomic;
-use crate::report::{Clock, SystemClock, utc_string};
+use crate::{Clock, SystemClock, utc_string};
 pub use analysis::{AnalysisRecord, analyze_item};
 pub use audit::{AuditCheck, AuditEntry, AuditProblem, AuditRecord, verify_audit};
 pub use bookmark::{Bookmark, BookmarkRegion, BookmarkStatus, BookmarkView, NewBookmark};
+use forgelens_engine::files::write_atomic;
 pub use intake::{EvidenceItem, IntakeMode, hash_file};
 pub use report::{CaseReport, build_case_report, render_case_report};
 pub use verify::{CaseVerification, ItemCheck, ItemIntegrity, verify_case};
@@ -63,9 +63,9 @@ pub enum CaseError {
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
-    Image(#[from] crate::image_input::ImageInputError),
+    Image(#[from] forgelens_engine::image_input::ImageInputError),
     #[error(transparent)]
-    Analyze(#[from] crate::analyzer::AnalyzeError),
+    Analyze(#[from] forgelens_engine::analyzer::AnalyzeError),
 }
 
 /// A value as JSON through its text, so an `f32` reads as written (`0.3`, not

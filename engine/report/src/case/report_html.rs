@@ -3,10 +3,10 @@
 
 use super::report::CaseReport;
 use super::report_sections::case_sections;
-use crate::report::embed::{HTML_REPORT_ID, HTML_SIGNATURE_ID, escape_script_json};
-use crate::report::html::escape;
-use crate::report::sections::Block;
-use crate::report::signing::ReportSignature;
+use crate::embed::{HTML_REPORT_ID, HTML_SIGNATURE_ID, escape_script_json};
+use crate::html::escape;
+use crate::sections::Block;
+use crate::signing::ReportSignature;
 
 const STYLE: &str = r#"
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1a1a1a; max-width: 64rem;

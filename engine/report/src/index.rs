@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::html::escape;
-use crate::files::write_atomic;
-use crate::verdict::percent;
+use forgelens_engine::files::write_atomic;
+use forgelens_engine::verdict::percent;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IndexRow {

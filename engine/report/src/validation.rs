@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::conclusion::{pct3, sig3};
-use crate::model::ModelCard;
+use forgelens_engine::model::ModelCard;
 
 pub const NOT_MEASURED: &str = "not measured";
 

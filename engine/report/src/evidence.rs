@@ -5,14 +5,12 @@
 use forgelens_forensics::jpeg::tables::{estimate_quality, quantisation_tables};
 use forgelens_forensics::metadata::MetadataFindings;
 use md5::Md5;
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
 use super::document::{Evidence, ImageMetadata, JpegQuality};
-use crate::image_input::DecodedImage;
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+use forgelens_engine::image_input::DecodedImage;
+/// The engine's one SHA-256 (lower-case hex), used by every report and case module.
+pub use forgelens_engine::model::directory::sha256_hex;
 
 pub fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
@@ -119,7 +117,7 @@ mod tests {
 
     #[test]
     fn png_without_exif() {
-        let m = metadata_of("../assets/samples/chelsea.png");
+        let m = metadata_of("../../assets/samples/chelsea.png");
         assert!(!m.exif_present);
         assert!(m.exif_error.is_none(), "{:?}", m.exif_error);
         assert!(m.jpeg_quality.is_none());
@@ -127,7 +125,7 @@ mod tests {
 
     #[test]
     fn jpeg_with_orientation_exif() {
-        let m = metadata_of("../tests/fixtures/images/exif_rotated.jpg");
+        let m = metadata_of("../../tests/fixtures/images/exif_rotated.jpg");
         assert!(m.exif_present);
         assert!(m.exif_fields >= 1);
         assert!(!m.gps_present);

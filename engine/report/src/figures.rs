@@ -6,11 +6,11 @@ use image::{Rgb, RgbImage, imageops};
 
 use super::document::MapRecord;
 use super::evidence::sha256_hex;
-use crate::analysis::{Analysis, Heatmap};
-use crate::map_kind::MapKind;
-use crate::regions::Region;
-use crate::render::{Colormap, map_to_gray, overlay};
-use crate::tiling::resize_map;
+use forgelens_engine::analysis::{Analysis, Heatmap};
+use forgelens_engine::map_kind::MapKind;
+use forgelens_engine::regions::Region;
+use forgelens_engine::render::{Colormap, map_to_gray, overlay};
+use forgelens_engine::tiling::resize_map;
 
 /// Longest side of the pictures in a report. The evidence itself is identified by its hash;
 /// these are illustrations.
@@ -114,7 +114,7 @@ fn draw_box(picture: &mut RgbImage, bbox: [u32; 4], sx: f64, sy: f64) {
     }
 }
 
-pub use crate::files::png_bytes;
+pub use forgelens_engine::files::png_bytes;
 
 /// SHA-256 of a map's values as little-endian f32.
 pub fn map_values_sha256(map: &Heatmap) -> String {

@@ -7,7 +7,7 @@ use super::document::Report;
 use super::findings::{conclusion_limits, findings_summary};
 use super::sections::{Block, Field, Section};
 use super::validation::validation_table;
-use crate::verdict::percent;
+use forgelens_engine::verdict::percent;
 
 fn field(label: &str, value: impl Into<String>) -> Field {
     Field {

@@ -7,8 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use forgelens_engine::MapKind;
-use forgelens_engine::case::audit::{AUDIT_FILE, AuditProblem, AuditRecord, append, verify_audit};
-use forgelens_engine::case::{BookmarkRegion, BookmarkStatus, BookmarkView};
+use forgelens_report::case::audit::{AUDIT_FILE, AuditProblem, AuditRecord, append, verify_audit};
+use forgelens_report::case::{BookmarkRegion, BookmarkStatus, BookmarkView};
 
 fn log_with(n: usize) -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().expect("tempdir");

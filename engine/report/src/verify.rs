@@ -12,7 +12,7 @@ use super::evidence::{md5_hex, pixels_sha256, sha256_hex};
 use super::keyring::TrustedKey;
 use super::signing::{ReportSignature, fingerprint, verify_signature};
 use super::toolbox::check_tool_maps;
-use crate::image_input::{ImageLimits, decode_image};
+use forgelens_engine::image_input::{ImageLimits, decode_image};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,8 +2,8 @@
 //! paragraphs), built once from the `CaseReport` and drawn by the HTML and PDF renderers.
 
 use super::report::{CaseReport, ReportItem, or_dash};
-use crate::analysis::percent;
-use crate::report::sections::{Block, Field, Section};
+use crate::sections::{Block, Field, Section};
+use forgelens_engine::analysis::percent;
 
 fn field(label: &str, value: impl Into<String>, mono: bool) -> Field {
     Field {

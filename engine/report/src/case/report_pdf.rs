@@ -3,11 +3,11 @@
 
 use super::report::CaseReport;
 use super::report_sections::case_sections;
-use crate::report::embed::{PDF_REPORT_ATTACHMENT, PDF_SIGNATURE_ATTACHMENT};
-use crate::report::evidence::sha256_hex;
-use crate::report::pdf::{Attachment, Canvas, DocInfo, FontKind, PAGE_HEIGHT, PAGE_WIDTH};
-use crate::report::sections::{Block, Field};
-use crate::report::signing::ReportSignature;
+use crate::embed::{PDF_REPORT_ATTACHMENT, PDF_SIGNATURE_ATTACHMENT};
+use crate::evidence::sha256_hex;
+use crate::pdf::{Attachment, Canvas, DocInfo, FontKind, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::sections::{Block, Field};
+use crate::signing::ReportSignature;
 
 const MARGIN: f32 = 42.0;
 const TOP: f32 = 48.0;

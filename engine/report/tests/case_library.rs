@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use forgelens_engine::case::{
+use forgelens_report::case::{
     Actor, BookmarkRegion, BookmarkStatus, BookmarkView, Case, IntakeMode, NewBookmark,
     build_case_report, render_case_report, verify_case,
 };
-use forgelens_engine::report::{FixedClock, ReportFormat, ToolInfo, extract_report};
+use forgelens_report::{FixedClock, ReportFormat, ToolInfo, extract_report};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../assets/samples")
+        .join("../../assets/samples")
         .join(name)
 }
 
@@ -198,7 +198,7 @@ fn the_case_report_lists_items_bookmarks_and_the_audit_log_in_every_format() {
     for format in ReportFormat::ALL {
         let bytes = render_case_report(&report, format, None);
         let embedded = extract_report(&bytes).expect("the JSON is embedded");
-        let back: forgelens_engine::case::CaseReport =
+        let back: forgelens_report::case::CaseReport =
             serde_json::from_slice(&embedded.report_json).expect("a case report");
         assert_eq!(back, report, "{format}");
     }

@@ -9,16 +9,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{ANALYSES_DIR, Case, CaseError};
-use crate::analysis::Probabilities;
-use crate::analyzer::Analyzer;
-use crate::export::write_analysis_files;
-use crate::files::write_atomic;
-use crate::progress::{CancelToken, ProgressSink};
-use crate::report::evidence::sha256_hex;
-use crate::report::{
+use crate::evidence::sha256_hex;
+use crate::{
     CaseInfo, ModelRecord, ReportFormat, ReportInput, ReportOptions, ToolInfo, build_report,
     read_evidence, render_report, run_toolbox,
 };
+use forgelens_engine::analysis::Probabilities;
+use forgelens_engine::analyzer::Analyzer;
+use forgelens_engine::export::write_analysis_files;
+use forgelens_engine::files::write_atomic;
+use forgelens_engine::progress::{CancelToken, ProgressSink};
 
 /// The per-item report inside a run folder (a `forgelens-report` JSON file that
 /// `forgelens verify-report` checks against the evidence).
@@ -120,7 +120,7 @@ pub fn analyze_item(
     let device = analyzer.device();
     let record = AnalysisRecord {
         run,
-        analysed_utc: crate::report::utc_string(finished),
+        analysed_utc: crate::utc_string(finished),
         model_id: analyzer.model().id(),
         model_name: analyzer.model().config.name.clone(),
         model_trained: analyzer.model().card.trained,
@@ -141,13 +141,10 @@ pub fn analyze_item(
 }
 
 /// The per-item report of a run, read back from the case.
-pub fn read_run_report(
-    root: &Path,
-    record: &AnalysisRecord,
-) -> Result<crate::report::Report, CaseError> {
+pub fn read_run_report(root: &Path, record: &AnalysisRecord) -> Result<crate::Report, CaseError> {
     let path = root.join(&record.folder).join(REPORT_FILE);
     let bytes = std::fs::read(&path).map_err(|e| CaseError::io(&path, e))?;
-    let embedded = crate::report::extract_report(&bytes).map_err(|e| {
+    let embedded = crate::extract_report(&bytes).map_err(|e| {
         CaseError::Invalid(format!("{} is not a readable report: {e}", path.display()))
     })?;
     serde_json::from_slice(&embedded.report_json).map_err(|e| {

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::CaseError;
-use crate::files::write_atomic;
-use crate::report::evidence::sha256_hex;
+use crate::evidence::sha256_hex;
+use forgelens_engine::files::write_atomic;
 
 pub const AUDIT_FILE: &str = "audit.jsonl";
 pub const AUDIT_HEAD_FILE: &str = "audit-head.json";

@@ -3,8 +3,13 @@
 //! (verdict, maps, regions) and its limits, as PDF, HTML or JSON. Every format carries the
 //! report JSON verbatim (optionally Ed25519-signed) so `verify_report` can check any of them
 //! against an image. Files are written atomically; the evidence file is only ever read.
+//!
+//! `forgelens-report`, its own crate so the engine carries no PDF, font or signature
+//! dependency; `case` (case folders, intake, audit log, case reports) lives here because its
+//! reports are drawn, embedded and signed with this crate's renderers.
 
 pub mod appendix;
+pub mod case;
 pub mod clock;
 pub mod conclusion;
 pub mod document;
@@ -51,17 +56,17 @@ pub use verify::{
     Check, CheckStatus, InstalledModel, Trust, Verification, verify_report, verify_report_trusting,
 };
 
-use crate::analysis::{Analysis, verdict};
-use crate::analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};
-use crate::files::write_atomic;
-use crate::image_input::{DecodedImage, ImageInputError, ImageLimits, decode_image};
-use crate::map_kind::MapKind;
-use crate::model::LoadedModel;
-use crate::progress::{CancelToken, ProgressSink};
-use crate::regions::regions;
-use crate::render::Colormap;
 use figures::{make_figures, map_records};
-/// The classic toolbox, for callers that depend on the engine alone.
+use forgelens_engine::analysis::{Analysis, verdict};
+use forgelens_engine::analyzer::{AnalyzeError, Analyzer, AnalyzerOptions};
+use forgelens_engine::files::write_atomic;
+use forgelens_engine::image_input::{DecodedImage, ImageInputError, ImageLimits, decode_image};
+use forgelens_engine::map_kind::MapKind;
+use forgelens_engine::model::LoadedModel;
+use forgelens_engine::progress::{CancelToken, ProgressSink};
+use forgelens_engine::regions::regions;
+use forgelens_engine::render::Colormap;
+/// The classic toolbox, for callers that depend on the reports alone.
 pub use forgelens_forensics as forensics;
 pub use toolbox::{ToolboxRequest, ToolboxResults, run_toolbox};
 

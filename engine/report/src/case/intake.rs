@@ -191,7 +191,7 @@ fn set_read_only(path: &Path) -> Result<(), CaseError> {
 pub fn modified_utc(path: &Path) -> Option<String> {
     let modified = fs::metadata(path).ok()?.modified().ok()?;
     let t = jiff::Timestamp::try_from(modified).ok()?;
-    Some(crate::report::utc_string(t))
+    Some(crate::utc_string(t))
 }
 
 /// Only files ForgeLens can analyse are taken in (told by their first bytes, not their name).

@@ -10,10 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::conclusion::Conclusion;
-use crate::analysis::{DeviceInfo, Probabilities, Timings, Verdict};
-use crate::map_kind::MapKind;
-use crate::model::ModelCard;
-use crate::regions::Region;
+use forgelens_engine::analysis::{DeviceInfo, Probabilities, Timings, Verdict};
+use forgelens_engine::map_kind::MapKind;
+use forgelens_engine::model::ModelCard;
+use forgelens_engine::regions::Region;
 use forgelens_forensics::metadata::{SoftwareTrace, ThumbnailComparison};
 use forgelens_forensics::{MapSummary, Tool};
 

@@ -13,12 +13,12 @@ use super::bookmark::Bookmark;
 use super::intake::{EvidenceItem, IntakeMode};
 use super::verify::{CaseVerification, ItemIntegrity};
 use super::{Case, CaseError};
-use crate::analysis::Probabilities;
-use crate::regions::Region;
-use crate::report::document::MapRecord;
-use crate::report::signing::{self, SigningKey};
-use crate::report::{Clock, ReportFormat, ToolInfo, embed, utc_string};
-use crate::verdict::Verdict;
+use crate::document::MapRecord;
+use crate::signing::{self, SigningKey};
+use crate::{Clock, ReportFormat, ToolInfo, embed, utc_string};
+use forgelens_engine::analysis::Probabilities;
+use forgelens_engine::regions::Region;
+use forgelens_engine::verdict::Verdict;
 
 pub const CASE_REPORT_FORMAT: &str = "forgelens-case-report";
 pub const CASE_REPORT_SCHEMA_VERSION: u32 = 1;

@@ -13,16 +13,12 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
+use forgelens_engine::fonts::{DEJAVU_SANS, DEJAVU_SANS_BOLD, DEJAVU_SANS_MONO};
 use image::RgbImage;
 use pdf_writer::types::{CidFontType, FontFlags, Predictor, SystemInfo};
 use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::font_subset::subset_truetype;
-
-/// DejaVu fonts (Bitstream Vera licence, DejaVu changes public domain; `assets/fonts/`).
-pub static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-pub static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-pub static DEJAVU_SANS_MONO: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSansMono.ttf");
 
 /// A4 in points.
 pub const PAGE_WIDTH: f32 = 595.28;

@@ -202,7 +202,7 @@ mod tests {
     fn every_bundled_font_subsets_for_latin_text() {
         // The PDF falls back to embedding a whole font when subsetting fails; with the
         // bundled fonts and the text reports hold, it must never have to.
-        use super::super::pdf::{DEJAVU_SANS, DEJAVU_SANS_BOLD, DEJAVU_SANS_MONO};
+        use forgelens_engine::fonts::{DEJAVU_SANS, DEJAVU_SANS_BOLD, DEJAVU_SANS_MONO};
         let text: String = (' '..='~')
             .chain('\u{a0}'..='\u{17f}')
             .chain("–—‘’“”•…≤≥×µ±→".chars())
@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn subset_keeps_used_outlines_and_ids() {
-        let font = super::super::pdf::DEJAVU_SANS;
+        let font = forgelens_engine::fonts::DEJAVU_SANS;
         let face = ttf_parser::Face::parse(font, 0).expect("font");
         let used: BTreeSet<u16> = "Report é"
             .chars()

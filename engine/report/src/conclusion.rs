@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::Probabilities;
-use crate::model::ModelCard;
-use crate::verdict::{Verdict, percent};
+use forgelens_engine::analysis::Probabilities;
+use forgelens_engine::model::ModelCard;
+use forgelens_engine::verdict::{Verdict, percent};
 
 /// P(manipulated) before seeing the image, as the model's probabilities assume it: training
 /// weights each class by its inverse frequency (`training::train::data::class_weights`), so

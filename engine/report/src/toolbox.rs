@@ -13,9 +13,9 @@ use super::document::{CredentialsStatus, MetadataSummary, ToolMapRecord, ToolRec
 use super::evidence::sha256_hex;
 use super::figures::{map_values_sha256, png_bytes};
 use super::{EvidenceFile, error_chain};
-use crate::analysis::Heatmap;
-use crate::render::{Colormap, map_to_gray, overlay};
-use crate::tiling::resize_map;
+use forgelens_engine::analysis::Heatmap;
+use forgelens_engine::render::{Colormap, map_to_gray, overlay};
+use forgelens_engine::tiling::resize_map;
 
 /// The status of Content Credentials in a build without the `c2pa` feature.
 pub const CREDENTIALS_NOT_BUILT: &str =

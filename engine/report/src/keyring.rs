@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::signing::{KeyError, VerifyingKey, fingerprint, read_verifying_key};
-use crate::files::write_atomic;
+use forgelens_engine::files::write_atomic;
 
 /// One trusted key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +165,7 @@ impl Keyring {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::signing::{generate_key, write_key_pair};
+    use crate::signing::{generate_key, write_key_pair};
 
     fn key_file(dir: &Path, prefix: &str) -> (PathBuf, VerifyingKey) {
         let key = generate_key().expect("key");

@@ -4,8 +4,8 @@
 
 use super::document::{Parameters, Processing};
 use super::{ReportInput, ReportOptions, utc_string};
-use crate::extractor::{ExtractorConfig, IMAGENET_MEAN, IMAGENET_STD};
-use crate::fusion::MapOptions;
+use forgelens_engine::extractor::{ExtractorConfig, IMAGENET_MEAN, IMAGENET_STD};
+use forgelens_engine::fusion::MapOptions;
 
 fn triple(v: [f32; 3]) -> String {
     format!("[{:.3}, {:.3}, {:.3}]", v[0], v[1], v[2])
@@ -54,14 +54,14 @@ pub fn processing(input: &ReportInput, options: &ReportOptions) -> Processing {
                 c.split,
                 threshold.map_or(
                     "no threshold (none set)".to_string(),
-                    crate::verdict::percent
+                    forgelens_engine::verdict::percent
                 )
             ),
             None => match threshold {
                 Some(t) => format!(
                     "Calibration: none (the model card has none); the verdict is inconclusive \
                      when the top probability is below {}, as asked.",
-                    crate::verdict::percent(t)
+                    forgelens_engine::verdict::percent(t)
                 ),
                 None => "Calibration: none (the model card has none); no inconclusive \
                          threshold: the verdict is the most probable class."

@@ -9,7 +9,7 @@ use forgelens_forensics::Tool;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::map_kind::MapKind;
+use forgelens_engine::map_kind::MapKind;
 
 pub const BOOKMARKS_FILE: &str = "bookmarks.json";
 

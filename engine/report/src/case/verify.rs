@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::audit::{AuditCheck, AuditEntry, verify_audit};
 use super::intake::{IntakeMode, hash_file};
 use super::{Case, CaseError};
-use crate::report::evidence::sha256_hex;
+use crate::evidence::sha256_hex;
 
 /// What re-hashing an item found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
