@@ -1,5 +1,6 @@
 //! The staged pipeline on a small forged set with the `tiny` config: every stage lowers
-//! its loss, the run writes a loadable trained model and the figures, a run killed mid-epoch
+//! its loss, the run writes a loadable trained model, the figures and an attention snapshot
+//! per localisation epoch, a run killed mid-epoch
 //! resumes from its last checkpoint, checkpoints round-trip, the feature cache rejects
 //! corrupt entries, evaluation reports its keys, and bad data gives clear errors or
 //! counted skips.
@@ -19,7 +20,8 @@ use forgelens_training::forge::{Family, ForgeConfig, LaunderingConfig, forge};
 use forgelens_training::train::checkpoint::{self, CheckpointState};
 use forgelens_training::train::networks::Networks;
 use forgelens_training::train::{
-    EpochRecord, OptimizerConfig, TrainError, TrainEvent, TrainOptions, TrainingConfig, train,
+    EpochRecord, OptimizerConfig, TrainError, TrainEvent, TrainOptions, TrainingConfig,
+    list_snapshots, train,
 };
 
 fn repo(path: &str) -> PathBuf {
@@ -178,6 +180,67 @@ fn every_stage_lowers_its_loss_and_the_run_writes_a_trained_model() {
 }
 
 #[test]
+fn every_localisation_epoch_leaves_an_attention_snapshot_of_the_same_val_images() {
+    let run = trained_run();
+    let snapshots = list_snapshots(run).expect("snapshots");
+    let epochs: Vec<usize> = snapshots.iter().map(|s| s.epoch).collect();
+    assert_eq!(epochs, [1, 2, 3, 4]);
+    let names = |i: usize| -> Vec<&str> {
+        snapshots[i]
+            .images
+            .iter()
+            .map(|im| im.name.as_str())
+            .collect()
+    };
+    assert!(
+        (1..=4).contains(&names(0).len()),
+        "{} images",
+        names(0).len()
+    );
+    let tile = config().model.fusion.image_size as u32;
+    let mut attention_by_epoch = Vec::new();
+    for (i, snapshot) in snapshots.iter().enumerate() {
+        assert_eq!(
+            names(i),
+            names(0),
+            "epoch {} shows other images",
+            snapshot.epoch
+        );
+        for image in &snapshot.images {
+            let input = image::open(&image.input).expect("input png");
+            assert_eq!(input.color(), image::ColorType::Rgb8);
+            assert_eq!((input.width(), input.height()), (tile, tile));
+            let fused = image.fused.as_ref().expect("a fused map");
+            for map in [&image.attention, &image.cam, fused] {
+                let map = image::open(map).expect("map png");
+                assert_eq!(map.color(), image::ColorType::L8, "{}", image.name);
+                assert_eq!((map.width(), map.height()), (tile, tile));
+            }
+        }
+        let first = &snapshot.images[0];
+        attention_by_epoch.push(
+            image::open(&first.attention)
+                .expect("png")
+                .to_luma8()
+                .into_raw(),
+        );
+    }
+    let cams: Vec<Vec<u8>> = snapshots
+        .iter()
+        .map(|s| {
+            image::open(&s.images[0].cam)
+                .expect("png")
+                .to_luma8()
+                .into_raw()
+        })
+        .collect();
+    assert!(
+        attention_by_epoch[0] != attention_by_epoch[3] || cams[0] != cams[3],
+        "the maps did not change while the fusion net trained"
+    );
+}
+
+#[test]
 fn a_run_killed_mid_epoch_resumes_from_its_last_checkpoint() {
     let dir = tempfile::tempdir().expect("temp dir");
     let run = dir.path().join("run");
@@ -231,6 +294,7 @@ fn a_run_killed_mid_epoch_resumes_from_its_last_checkpoint() {
     }
     assert_eq!(seen, expected);
     load_model_dir(&run.join("model"), &Device::flex()).expect("model after resume");
+    assert_eq!(list_snapshots(&run).expect("snapshots").len(), 4);
 }
 
 #[test]

@@ -95,7 +95,15 @@ pub struct TrainingConfig {
     /// that the fused map (the CAM refined by that attention) can sharpen it. None: off.
     #[config(default = "None")]
     pub affinity: Option<AffinityLossConfig>,
+    /// How many fixed val images the localisation stage snapshots (attention, CAM, fused
+    /// map) at the end of every epoch, under `RUN/attention/`; 0: none. `None` (and a
+    /// training.json from before it) means `DEFAULT_ATTENTION_SNAPSHOTS`.
+    #[config(default = "None")]
+    pub attention_snapshots: Option<usize>,
 }
+
+/// The number of attention snapshot images when `attention_snapshots` is not set.
+pub const DEFAULT_ATTENTION_SNAPSHOTS: usize = 4;
 
 impl TrainingConfig {
     /// Epoch counts sized for each model preset (see README for the measured times).
@@ -139,6 +147,12 @@ impl TrainingConfig {
     pub fn fusion_init_seed(&self) -> u64 {
         self.localisation_seed
             .unwrap_or(self.seed ^ 0x5f75_5e0f_c0de_0005)
+    }
+
+    /// How many val images each localisation epoch snapshots (see `attention_snapshots`).
+    pub fn attention_snapshot_count(&self) -> usize {
+        self.attention_snapshots
+            .unwrap_or(DEFAULT_ATTENTION_SNAPSHOTS)
     }
 
     /// `tiny`, `small`, `paper`, or a path to a `training.json`.
@@ -222,6 +236,11 @@ impl TrainingConfig {
                 self.val_fraction
             ));
         }
+        if let Some(n) = self.attention_snapshots
+            && n > 64
+        {
+            return Err(format!("attention_snapshots must be 0 to 64, not {n}"));
+        }
         if let Some(a) = &self.affinity
             && !(a.weight.is_finite()
                 && a.weight >= 0.0
@@ -248,7 +267,12 @@ mod tests {
     fn a_training_json_from_before_localisation_seed_affinity_and_families_still_loads() {
         let config = TrainingConfig::for_preset(Preset::Tiny);
         let mut json: serde_json::Value = serde_json::to_value(&config).expect("serialises");
-        for newer in ["localisation_seed", "affinity", "families"] {
+        for newer in [
+            "localisation_seed",
+            "affinity",
+            "families",
+            "attention_snapshots",
+        ] {
             json.as_object_mut()
                 .expect("an object")
                 .remove(newer)
@@ -272,7 +296,7 @@ mod tests {
     fn values_that_would_panic_or_train_nothing_are_refused_by_name() {
         let good = TrainingConfig::for_preset(Preset::Small);
         assert_eq!(good.check(), Ok(()));
-        let cases: [(TrainingConfig, &str); 5] = [
+        let cases: [(TrainingConfig, &str); 6] = [
             (good.clone().with_batch_size(0), "batch_size"),
             (good.clone().with_rounds(0), "rounds"),
             (
@@ -282,6 +306,10 @@ mod tests {
             ),
             (good.clone().with_val_fraction(1.0), "val_fraction"),
             (good.clone().with_margin(-1.0), "margin"),
+            (
+                good.clone().with_attention_snapshots(Some(65)),
+                "attention_snapshots",
+            ),
         ];
         for (config, field) in cases {
             assert!(

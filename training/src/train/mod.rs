@@ -1,7 +1,8 @@
 //! The staged training pipeline (paper sec. 3.2-3.5, DESIGN section 4): configuration,
-//! losses, the networks being trained, the five stages, checkpoints, events, figures and
-//! the run that ties them together.
+//! losses, the networks being trained, the five stages, checkpoints, events, figures, the
+//! localisation stage's per-epoch attention snapshots and the run that ties them together.
 
+pub mod attention_snapshots;
 pub mod checkpoint;
 pub mod config;
 pub mod data;
@@ -12,6 +13,9 @@ pub mod networks;
 pub mod run;
 pub mod stages;
 
+pub use attention_snapshots::{
+    EpochSnapshot, SnapshotImage, SnapshotMaps, list_snapshots, save_snapshot,
+};
 pub use config::{OptimizerConfig, TrainingConfig};
 pub use events::{EpochRecord, EventSink, TrainEvent};
 pub use run::{Phase, TrainError, TrainOptions, TrainSummary, default_cache_dir, plan, train};

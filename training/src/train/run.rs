@@ -19,6 +19,9 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
 
+use super::attention_snapshots::{
+    SnapshotMaps, choose_images, epoch_dir, prune_snapshots, save_snapshot, tile_maps,
+};
 use super::checkpoint::{self, CheckpointError, CheckpointState};
 use super::config::{OptimizerConfig, TrainingConfig};
 use super::data::{self, DetectorBatch, Part, class_weights, fusion_view};
@@ -69,6 +72,8 @@ pub enum TrainError {
         "the {stage} stage's validation gave no `{metric}`, the metric that chooses its best epoch"
     )]
     MissingMetric { stage: String, metric: &'static str },
+    #[error("attention snapshot {path}: {message}")]
+    Snapshot { path: PathBuf, message: String },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -173,6 +178,8 @@ struct Run<'a> {
     val: Part,
     train_images: ImagePart,
     val_images: ImagePart,
+    /// The val images each localisation epoch snapshots (`attention_snapshots`).
+    snapshot_rows: Vec<usize>,
     elapsed_before: f64,
     started: Instant,
 }
@@ -286,6 +293,7 @@ pub fn train(
     let load_images = |part: &Part, what: &str| -> Result<ImagePart, TrainError> {
         let mut images = Vec::new();
         let mut labels = Vec::new();
+        let mut names = Vec::new();
         for (n, &i) in part.features.kept.iter().enumerate() {
             if cancel.is_cancelled() {
                 return Err(TrainError::Cancelled);
@@ -295,6 +303,7 @@ pub fn train(
                 Ok(decoded) => {
                     images.push(fusion_view(&decoded.rgb, tile));
                     labels.push(sample.label);
+                    names.push(name_in(&sample.path, &dataset.root));
                 }
                 Err(e) => events.emit(TrainEvent::Warning(e.to_string())),
             }
@@ -304,10 +313,19 @@ pub fn train(
                 total: part.len(),
             });
         }
-        Ok(ImagePart { images, labels })
+        Ok(ImagePart {
+            images,
+            labels,
+            names,
+        })
     };
     let train_images = load_images(&train, "images (train)")?;
     let val_images = load_images(&val, "images (val)")?;
+    let snapshot_rows = choose_images(
+        &val_images.names,
+        &val_images.labels,
+        config.attention_snapshot_count(),
+    );
 
     let mut run = Run {
         device: options.device.clone().autodiff(),
@@ -319,6 +337,7 @@ pub fn train(
         val,
         train_images,
         val_images,
+        snapshot_rows,
         elapsed_before: 0.0,
         started: Instant::now(),
     };
@@ -362,6 +381,15 @@ impl Run<'_> {
                 self.elapsed_before = r.state.elapsed_seconds;
                 // Lines written after the checkpoint belong to the lost epoch.
                 self.truncate_metrics(r.state.phase, r.state.epochs_done)?;
+                let localisation = phases.len() - 1;
+                if r.state.phase <= localisation {
+                    let kept = if r.state.phase == localisation {
+                        r.state.epochs_done
+                    } else {
+                        0
+                    };
+                    prune_snapshots(&out, kept)?;
+                }
                 let position = (r.state, r.best, r.optimizer);
                 (r.networks, Some(position))
             }
@@ -589,6 +617,9 @@ impl Run<'_> {
                 .map(|(k, v)| (k, (v / steps.max(1) as f64) as f32))
                 .collect();
             let val = self.validate(stage, &networks);
+            if stage == Stage::Localisation {
+                self.save_attention(epoch, &networks)?;
+            }
             let mut is_best = false;
             if let Some(metric) = stage.selection_metric() {
                 let score = *val.get(metric).ok_or(TrainError::MissingMetric {
@@ -668,6 +699,38 @@ impl Run<'_> {
                 &plain,
             ),
         }
+    }
+
+    /// The fixed val images' attention, CAM and fused map after localisation epoch `epoch`.
+    fn save_attention(&self, epoch: usize, networks: &Networks) -> Result<(), TrainError> {
+        if self.snapshot_rows.is_empty() {
+            return Ok(());
+        }
+        let plain = self.device.clone().without_autodiff();
+        let tile = self.config.model.fusion.image_size as u32;
+        let (pixels, _) = self
+            .val_images
+            .batch(&self.snapshot_rows, tile, None, &plain);
+        let maps = tile_maps(&networks.valid().fusion, pixels, &self.config.model.maps).map_err(
+            |message| TrainError::Snapshot {
+                path: epoch_dir(&self.options.out, epoch),
+                message,
+            },
+        )?;
+        let images: Vec<SnapshotMaps> = self
+            .snapshot_rows
+            .iter()
+            .zip(maps)
+            .map(|(&r, [attention, cam, fused])| SnapshotMaps {
+                name: self.val_images.names[r].clone(),
+                input: self.val_images.centre_tile(r, tile),
+                attention,
+                cam,
+                fused: Some(fused),
+            })
+            .collect();
+        save_snapshot(&self.options.out, epoch, &images)?;
+        Ok(())
     }
 
     fn figure_densities(&self, networks: &Networks, when: &str) -> Result<(), TrainError> {
@@ -778,6 +841,16 @@ fn trained_card(run: &Run<'_>, provenance: &str, dataset: &Dataset, seconds: f64
         "The maps are weakly supervised (trained from image-level labels): they point at evidence to inspect, not proof.".into(),
     ];
     card
+}
+
+/// `path` under `root`, `/`-separated (the whole path when it is not under `root`).
+fn name_in(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Whether the fusion net is drawn afresh as `stage` begins: at the start of localisation,

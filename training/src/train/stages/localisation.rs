@@ -30,6 +30,8 @@ use crate::train::networks::Networks;
 pub struct ImagePart {
     pub images: Vec<RgbImage>,
     pub labels: Vec<Label>,
+    /// Each image's path under the data folder, `/`-separated.
+    pub names: Vec<String>,
 }
 
 impl ImagePart {
@@ -47,6 +49,13 @@ impl ImagePart {
             c[l.index()] += 1;
         }
         c
+    }
+
+    /// Image `r`'s centre tile, what validation sees.
+    pub fn centre_tile(&self, r: usize, tile: u32) -> RgbImage {
+        let image = &self.images[r];
+        let (w, h) = image.dimensions();
+        imageops::crop_imm(image, (w - tile) / 2, (h - tile) / 2, tile, tile).to_image()
     }
 
     /// `[rows, 3, tile, tile]` and labels: a random crop and flip per image when `rng` is
