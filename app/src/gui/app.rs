@@ -26,6 +26,7 @@ use super::command::{Command, Mode};
 use super::display::Displayed;
 use super::explorer::Explorer;
 use super::frame_stats::FrameStats;
+use super::keys::KeysWindow;
 use super::map_view::ViewTransform;
 use super::side_panel::region_map;
 use super::state::State;
@@ -83,6 +84,8 @@ pub struct ForgeLensApp {
     tool_region: Option<usize>,
     /// The open case and the case panel's fields.
     pub case: CasePanel,
+    /// File → Trusted keys.
+    pub keys: KeysWindow,
 }
 
 impl ForgeLensApp {
@@ -118,6 +121,7 @@ impl ForgeLensApp {
             explorer: Explorer::default(),
             tool_region: None,
             case: CasePanel::default(),
+            keys: KeysWindow::new(forgelens_report::Keyring::user().map_err(|e| e.to_string())),
         };
         app.load_model();
         app
@@ -217,6 +221,17 @@ impl ForgeLensApp {
                 self.load_model();
             }
             Command::ShowModelCard => self.show_model_card = true,
+            // trusted keys: keys.rs
+            Command::ShowTrustedKeys => self.keys.show(),
+            Command::TrustKeyDialog => self.spawn_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Trust a public key")
+                    .add_filter("Public key", &["pub"])
+                    .pick_file()
+                    .map(Command::TrustKey)
+            }),
+            Command::TrustKey(file) => self.keys.add(&file),
+            Command::UntrustKey(fingerprint) => self.keys.remove(&fingerprint),
             // analysis: app/analysis.rs
             Command::CancelAnalysis => self.cancel_analysis(),
             Command::ShowView(mode) => self.mode = mode,

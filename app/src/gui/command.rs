@@ -20,6 +20,12 @@ pub enum Command {
     ReportTo(PathBuf, ReportFormat),
     ModelDialog,
     ShowModelCard,
+    /// File → Trusted keys: the keyring window, a file dialog for a key, trust or untrust one.
+    ShowTrustedKeys,
+    TrustKeyDialog,
+    TrustKey(PathBuf),
+    /// Stop trusting the key with this fingerprint.
+    UntrustKey(String),
     LoadModel(PathBuf),
     CreateUntrainedModel,
     /// Forget the chosen model directory and load the bundled one.

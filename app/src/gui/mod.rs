@@ -9,6 +9,7 @@ mod command;
 mod display;
 pub mod explorer;
 mod frame_stats;
+mod keys;
 mod map_view;
 mod side_panel;
 mod state;
@@ -25,6 +26,7 @@ use std::path::PathBuf;
 pub use app::{ForgeLensApp, ModelStatus, ToolStatus};
 pub use case_panel::{CaseForm, CasePanel};
 pub use command::{Command, Mode};
+pub use keys::KeysWindow;
 pub use state::{Layout, State, ViewKind};
 pub use toolbox::{ToolMap, ToolboxSettings};
 

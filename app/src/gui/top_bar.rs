@@ -59,6 +59,9 @@ pub fn top_bar_ui(
                     }
                 }
             });
+            if ui.button("Trusted keys…").clicked() {
+                commands.push(Command::ShowTrustedKeys);
+            }
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

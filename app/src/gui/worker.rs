@@ -13,7 +13,7 @@ use forgelens_engine::progress::{CancelToken, Progress};
 use forgelens_engine::{
     Analysis, AnalyzeError, Analyzer, AnalyzerOptions, DeviceChoice, select_device,
 };
-use forgelens_forensics::{Evidence, Limits, Params, ToolOutput};
+use forgelens_forensics::{Control, Evidence, Limits, Params, ToolOutput};
 use forgelens_report::{
     CaseInfo, ReportFormat, ReportOptions, ReportRequest, SystemClock, analyze_and_report,
     check_writable, error_chain, read_evidence, write_report_file,
@@ -330,8 +330,8 @@ fn analyze(
 }
 
 /// The toolbox thread: one tool at a time, the evidence of the last image kept (read once).
-/// Cancellation is checked between reading and running and before replying; a cancelled
-/// result is dropped.
+/// Cancellation is checked between reading and running, inside the slow tools between their
+/// steps (copy-move's passes), and before replying; a cancelled result is dropped.
 fn serve_tools(inbox: Receiver<ToolRequest>, outbox: Sender<Reply>, ctx: egui::Context) {
     let mut evidence: Option<(PathBuf, Evidence)> = None;
     let send = |reply: Reply| {
@@ -345,13 +345,14 @@ fn serve_tools(inbox: Receiver<ToolRequest>, outbox: Sender<Reply>, ctx: egui::C
             params,
             cancel,
         } = request;
+        // Steps in hundredths: reading the file is the first, the tool's own share the rest.
         let progress = |done: usize, stage: &'static str| {
             send(Reply::ToolProgress {
                 key: key.clone(),
                 progress: Progress {
                     stage,
                     done,
-                    total: 2,
+                    total: 100,
                 },
             })
         };
@@ -371,8 +372,11 @@ fn serve_tools(inbox: Receiver<ToolRequest>, outbox: Sender<Reply>, ctx: egui::C
                         e.sha256
                     )));
                 }
-                progress(1, key.tool.name());
-                let output = forgelens_forensics::run(key.tool, &e, &params);
+                let tool_progress =
+                    |share: f32| progress(1 + (share * 98.0) as usize, key.tool.name());
+                let cancelled = || cancel.is_cancelled();
+                let control = Control::new(&tool_progress, &cancelled);
+                let output = forgelens_forensics::run_with(key.tool, &e, &params, &control);
                 evidence = Some((path.clone(), e));
                 match output {
                     _ if cancel.is_cancelled() => Err(None),

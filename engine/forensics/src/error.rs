@@ -39,6 +39,8 @@ pub enum ForensicsError {
     InvalidParameter { tool: &'static str, message: String },
     #[error("{tool}: {message}")]
     Failed { tool: &'static str, message: String },
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl ForensicsError {

@@ -3,6 +3,7 @@
 //! parameter struct, returning maps at image resolution on a documented scale and findings as
 //! plain serde data. `run` dispatches on `Tool`; each tool's module doc names its method.
 
+mod control;
 pub mod copy_move;
 pub mod credentials;
 pub mod ela;
@@ -19,6 +20,7 @@ pub mod pca;
 mod plane;
 pub mod structure;
 
+pub use control::Control;
 pub use error::ForensicsError;
 pub use evidence::{Evidence, FileFormat, Limits};
 pub use map::{Map, MapSummary, Scale};
@@ -179,13 +181,24 @@ impl ToolOutput {
 /// Runs one tool. Pixel tools work on the pixels as stored (where the JPEG grid is); their maps
 /// are then turned upright with the EXIF orientation, to lie over the upright image.
 pub fn run(tool: Tool, evidence: &Evidence, params: &Params) -> Result<ToolOutput, ForensicsError> {
+    run_with(tool, evidence, params, &Control::none())
+}
+
+/// `run`, reporting progress to `control` and stopping with `Cancelled` when it asks.
+pub fn run_with(
+    tool: Tool,
+    evidence: &Evidence,
+    params: &Params,
+    control: &Control<'_>,
+) -> Result<ToolOutput, ForensicsError> {
+    control.step(0.0)?;
     let start = std::time::Instant::now();
     let (maps, findings) = match tool {
         Tool::Ela => ela::run(evidence, &params.ela)?,
         Tool::Noise => noise::run(evidence, &params.noise)?,
         Tool::Jpeg => jpeg::run(evidence, &params.jpeg)?,
         Tool::Ghosts => ghosts::run(evidence, &params.ghosts)?,
-        Tool::CopyMove => copy_move::run(evidence, &params.copy_move)?,
+        Tool::CopyMove => copy_move::run(evidence, &params.copy_move, control)?,
         Tool::Metadata => metadata::run(evidence, &params.metadata)?,
         Tool::Structure => structure::run(evidence)?,
         Tool::C2pa => credentials::run(evidence, &params.c2pa)?,
@@ -197,6 +210,7 @@ pub fn run(tool: Tool, evidence: &Evidence, params: &Params) -> Result<ToolOutpu
         .into_iter()
         .map(|m| m.oriented(evidence.orientation))
         .collect();
+    control.step(1.0)?;
     Ok(ToolOutput {
         tool,
         maps,

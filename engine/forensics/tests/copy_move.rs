@@ -95,3 +95,47 @@ fn large_images_are_analysed_reduced_and_say_so() {
     let m = map(&out.maps, "mask");
     assert_eq!((m.width, m.height), (600, 400));
 }
+
+#[test]
+fn progress_rises_to_one_and_a_cancel_stops_the_search_between_passes() {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use forgelens_forensics::{Control, ForensicsError, run_with};
+
+    let evidence = Evidence::from_rgb("chelsea.png", &sample("chelsea.png")).expect("evidence");
+    let seen = Mutex::new(Vec::new());
+    let record = |done: f32| seen.lock().expect("lock").push(done);
+    let out = run_with(
+        Tool::CopyMove,
+        &evidence,
+        &Params::default(),
+        &Control::new(&record, &|| false),
+    );
+    assert!(out.is_ok());
+    let seen = seen.into_inner().expect("lock");
+    let passes = Params::default().copy_move.iterations as usize;
+    assert!(seen.len() >= passes + 2, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!((seen[0], seen[seen.len() - 1]), (0.0, 1.0));
+
+    // Asked to stop once the search has begun: no result, and no further pass is reported.
+    let stop = AtomicBool::new(false);
+    let steps = Mutex::new(Vec::new());
+    let progress = |done: f32| {
+        steps.lock().expect("lock").push(done);
+        if done > 0.3 {
+            stop.store(true, Ordering::SeqCst);
+        }
+    };
+    let cancelled = || stop.load(Ordering::SeqCst);
+    let out = run_with(
+        Tool::CopyMove,
+        &evidence,
+        &Params::default(),
+        &Control::new(&progress, &cancelled),
+    );
+    assert!(matches!(out, Err(ForensicsError::Cancelled)), "{out:?}");
+    let steps = steps.into_inner().expect("lock");
+    assert!(*steps.last().expect("steps") < 0.5, "{steps:?}");
+}

@@ -144,6 +144,11 @@ impl eframe::App for ForgeLensApp {
         for command in commands {
             self.execute(command);
         }
+        let mut key_commands = Vec::new();
+        self.keys.ui(ui.ctx(), &mut key_commands);
+        for command in key_commands {
+            self.execute(command);
+        }
         if self.show_model_card {
             let text = match &self.model {
                 ModelStatus::Ready(m) => format!(

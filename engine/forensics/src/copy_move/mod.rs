@@ -15,7 +15,7 @@ mod postprocess;
 use serde::{Deserialize, Serialize};
 
 use crate::plane::Plane;
-use crate::{Evidence, Findings, ForensicsError, Map, Outcome, Scale};
+use crate::{Control, Evidence, Findings, ForensicsError, Map, Outcome, Scale};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -134,7 +134,13 @@ fn check(p: &CopyMoveParams) -> Result<(), ForensicsError> {
     Ok(())
 }
 
-pub fn run(evidence: &Evidence, params: &CopyMoveParams) -> Result<Outcome, ForensicsError> {
+/// Steps reported to `control`: the features (to 0.3), each PatchMatch iteration (to 0.9),
+/// the offset field's filtering and the regions.
+pub fn run(
+    evidence: &Evidence,
+    params: &CopyMoveParams,
+    control: &Control<'_>,
+) -> Result<Outcome, ForensicsError> {
     check(params)?;
     let p = params;
     let (iw, ih) = (evidence.width(), evidence.height());
@@ -163,8 +169,15 @@ pub fn run(evidence: &Evidence, params: &CopyMoveParams) -> Result<Outcome, Fore
     if w > 2 * r + 2 && h > 2 * r + 2 {
         let luma = Plane::luma(&work);
         let feats = features::compute(&luma, r);
-        let field =
-            patchmatch::nearest_neighbours(&feats, w, h, r, p.min_offset, p.iterations as usize);
+        control.step(0.3)?;
+        let search = patchmatch::Search {
+            border: r,
+            min_offset: p.min_offset,
+            iterations: p.iterations as usize,
+        };
+        let field = patchmatch::nearest_neighbours(&feats, w, h, &search, |k| {
+            control.step(0.3 + 0.6 * k as f32 / search.iterations as f32)
+        })?;
         let tex = texture(&luma, r);
         let valid: Vec<bool> = (0..w * h)
             .map(|i| {
@@ -200,6 +213,7 @@ pub fn run(evidence: &Evidence, params: &CopyMoveParams) -> Result<Outcome, Fore
                     && mdx[i] * mdx[i] + mdy[i] * mdy[i] >= min_sq
             })
             .collect();
+        control.step(0.95)?;
         let (labels, sizes) = postprocess::components(&candidate, w, h);
         let mut kept = vec![false; w * h];
         for i in 0..w * h {

@@ -53,14 +53,28 @@ impl Ctx<'_> {
     }
 }
 
-pub fn nearest_neighbours(
+/// What PatchMatch searches: pixels at least `border` from the edge, offsets at least
+/// `min_offset` long, `iterations` propagation passes.
+pub struct Search {
+    pub border: usize,
+    pub min_offset: f32,
+    pub iterations: usize,
+}
+
+/// The nearest-neighbour field; `after_pass(k)` runs after pass k (1-based) and stops the
+/// search with its error.
+pub fn nearest_neighbours<E>(
     features: &[Feature],
     width: usize,
     height: usize,
-    border: usize,
-    min_offset: f32,
-    iterations: usize,
-) -> Field {
+    search: &Search,
+    mut after_pass: impl FnMut(usize) -> Result<(), E>,
+) -> Result<Field, E> {
+    let Search {
+        border,
+        min_offset,
+        iterations,
+    } = *search;
     let ctx = Ctx {
         features,
         width,
@@ -178,6 +192,7 @@ pub fn nearest_neighbours(
                 cost[k] = best.2;
             }
         });
+        after_pass(iteration + 1)?;
     }
-    field
+    Ok(field)
 }
