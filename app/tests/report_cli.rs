@@ -443,3 +443,53 @@ fn report_tools_are_included_and_bad_names_refused() {
     );
     assert!(!bad.exists());
 }
+
+#[test]
+fn report_tools_take_inspects_parameters_and_verify_reruns_with_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = init_tiny(dir.path());
+    let image = repo("tests/fixtures/images/exif_rotated.jpg");
+    let report = |extra: &[&str], out: &Path| -> Output {
+        forgelens()
+            .arg("report")
+            .arg(&image)
+            .args(["--format", "json", "--device", "cpu", "--tools", "ela"])
+            .args(extra)
+            .arg("--model")
+            .arg(&model)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("runs")
+    };
+    let json = dir.path().join("r.json");
+    assert_success(&report(
+        &["--ela-quality", "90", "--ela-block", "16"],
+        &json,
+    ));
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("read")).expect("JSON");
+    let ela = envelope
+        .pointer("/report/toolbox/runs/0/parameters")
+        .expect("the ELA parameters recorded");
+    assert_eq!(
+        (ela["quality"].as_u64(), ela["block"].as_u64()),
+        (Some(90), Some(16)),
+        "{ela}"
+    );
+    let out = forgelens()
+        .arg("verify-report")
+        .arg(&json)
+        .arg(&image)
+        .arg("--model")
+        .arg(&model)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("PASS  toolbox maps"), "{stdout}");
+
+    let bad = dir.path().join("bad.json");
+    let out = report(&["--ela-quality", "0"], &bad);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(!bad.exists());
+}

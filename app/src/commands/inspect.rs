@@ -84,7 +84,7 @@ enum Outcome {
 }
 
 pub fn run(args: InspectArgs) -> Result<ExitCode> {
-    let params = args.params()?;
+    let params = args.tool_params.params()?;
     let requested: Vec<Tool> = if args.tools.is_empty() {
         Tool::ALL.to_vec()
     } else {

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use forgelens_engine::progress::{CancelToken, no_progress};
 use forgelens_engine::{Analyzer, select_device};
-use forgelens_forensics::Params;
 use forgelens_report::signing::SigningKey;
 use forgelens_report::{
     CaseInfo, MapThresholds, ReportFormat, ReportOptions, ReportRequest, SystemClock,
@@ -96,7 +95,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         inconclusive_below: args.inconclusive_below,
         toolbox: ToolboxRequest {
             tools: args.tools.clone(),
-            params: Params::default(),
+            params: args.tool_params.params()?,
         },
         appendix: args.appendix,
         ..ReportOptions::default()
