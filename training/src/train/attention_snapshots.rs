@@ -21,9 +21,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use burn::tensor::Tensor;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+use burn::tensor::{Device, Tensor};
 use forgelens_engine::Label;
 use forgelens_engine::files::png_bytes;
 use forgelens_engine::fusion::{FusionNet, MapOptions, compute_maps};
@@ -31,7 +31,9 @@ use image::{GrayImage, RgbImage};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::networks::Networks;
 use super::run::TrainError;
+use super::run_data::RunData;
 
 /// The folder under the run directory that holds one folder per epoch.
 pub const SNAPSHOT_DIR: &str = "attention";
@@ -307,6 +309,38 @@ pub fn choose_images(names: &[String], labels: &[Label], count: usize) -> Vec<us
         .collect();
     order.sort();
     order.into_iter().take(count).map(|(_, _, i)| i).collect()
+}
+
+/// Saves epoch `epoch`'s snapshot of the run's chosen val images (`RunData::snapshot_rows`),
+/// their maps from `nets` (plain networks on the plain `device`).
+pub fn snapshot_epoch(
+    data: &RunData,
+    nets: &Networks,
+    device: &Device,
+    epoch: usize,
+    run_dir: &Path,
+) -> Result<(), TrainError> {
+    let rows = &data.snapshot_rows;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tile = data.config.model.fusion.image_size as u32;
+    let (pixels, _) = data.val_images.batch(rows, tile, None, device);
+    let maps = tile_maps(&nets.fusion, pixels, &data.config.model.maps)
+        .map_err(|message| snapshot_error(&epoch_dir(run_dir, epoch), message))?;
+    let images: Vec<SnapshotMaps> = rows
+        .iter()
+        .zip(maps)
+        .map(|(&r, [attention, cam, fused])| SnapshotMaps {
+            name: data.val_images.names[r].clone(),
+            input: data.val_images.centre_tile(r, tile),
+            attention,
+            cam,
+            fused: Some(fused),
+        })
+        .collect();
+    save_snapshot(run_dir, epoch, &images)?;
+    Ok(())
 }
 
 /// The maps of `tiles` (each `fusion.image_size` square) as the analyzer computes them for

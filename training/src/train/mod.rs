@@ -3,6 +3,7 @@
 //! localisation stage's per-epoch attention snapshots and the run that ties them together.
 
 pub mod attention_snapshots;
+pub mod card;
 pub mod checkpoint;
 pub mod config;
 pub mod data;
@@ -10,7 +11,10 @@ pub mod events;
 pub mod figures;
 pub mod losses;
 pub mod networks;
+pub mod plan;
 pub mod run;
+pub mod run_data;
+mod stage_loop;
 pub mod stages;
 
 pub use attention_snapshots::{

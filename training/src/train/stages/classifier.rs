@@ -6,11 +6,37 @@ use std::collections::BTreeMap;
 use burn::tensor::{Device, Tensor};
 use forgelens_engine::detector::discrepancy_features;
 
-use super::Losses;
+use super::{Batch, Losses, Stage, TrainStage};
 use crate::eval::metrics::Confusion;
 use crate::train::data::{DetectorBatch, Part};
 use crate::train::losses::weighted_cross_entropy;
-use crate::train::networks::Networks;
+use crate::train::networks::{Networks, Trainable};
+use crate::train::run_data::RunData;
+
+pub struct Classifier;
+
+impl TrainStage for Classifier {
+    fn stage(&self) -> Stage {
+        Stage::Classifier
+    }
+
+    fn trains(&self) -> Trainable {
+        Trainable::Classifier
+    }
+
+    fn selection_metric(&self) -> Option<&'static str> {
+        Some("macro_f1")
+    }
+
+    fn loss(&self, data: &RunData, nets: &Networks, batch: &mut Batch<'_>) -> Losses {
+        let batch_data = DetectorBatch::new(&data.train, batch.rows, batch.device);
+        loss(nets, &batch_data, batch.class_weights)
+    }
+
+    fn validate(&self, data: &RunData, nets: &Networks, device: &Device) -> BTreeMap<String, f32> {
+        validate(nets, &data.val, device)
+    }
+}
 
 /// Eq. 8's input for a batch, `[batch, 2 * z]`.
 pub fn features(nets: &Networks, batch: &DetectorBatch) -> Tensor<2> {
@@ -24,10 +50,10 @@ pub fn features(nets: &Networks, batch: &DetectorBatch) -> Tensor<2> {
 
 pub fn loss(nets: &Networks, batch: &DetectorBatch, class_weights: &[f32; 3]) -> Losses {
     let logits = nets.classifier.forward(features(nets, batch).detach());
-    vec![(
+    Losses::single(
         "cross_entropy",
         weighted_cross_entropy(logits, batch.labels.clone(), class_weights),
-    )]
+    )
 }
 
 pub fn validate(nets: &Networks, val: &Part, device: &Device) -> BTreeMap<String, f32> {

@@ -6,10 +6,32 @@ use std::collections::BTreeMap;
 
 use burn::tensor::Device;
 
-use super::Losses;
+use super::{Batch, Losses, Stage, TrainStage};
 use crate::train::data::{DetectorBatch, Part};
 use crate::train::losses::generalizer_loss;
-use crate::train::networks::Networks;
+use crate::train::networks::{Networks, Trainable};
+use crate::train::run_data::RunData;
+
+pub struct Generalizers;
+
+impl TrainStage for Generalizers {
+    fn stage(&self) -> Stage {
+        Stage::Generalizers
+    }
+
+    fn trains(&self) -> Trainable {
+        Trainable::Generalizers
+    }
+
+    fn loss(&self, data: &RunData, nets: &Networks, batch: &mut Batch<'_>) -> Losses {
+        let batch_data = DetectorBatch::new(&data.train, batch.rows, batch.device);
+        loss(nets, &batch_data, data.config.margin)
+    }
+
+    fn validate(&self, data: &RunData, nets: &Networks, device: &Device) -> BTreeMap<String, f32> {
+        validate(nets, &data.val, data.config.margin, device)
+    }
+}
 
 pub fn loss(nets: &Networks, batch: &DetectorBatch, margin: f32) -> Losses {
     let f = batch.tokens.clone();
@@ -32,7 +54,7 @@ pub fn loss(nets: &Networks, batch: &DetectorBatch, margin: f32) -> Losses {
         margin,
         full,
     );
-    vec![("total", pf.clone() + ff.clone()), ("pf", pf), ("ff", ff)]
+    Losses::sum_of(vec![("pf", pf), ("ff", ff)])
 }
 
 /// The same losses on validation features.
@@ -47,7 +69,7 @@ pub fn validate(
     let mut batches = 0.0f32;
     for chunk in rows.chunks(64) {
         let batch = DetectorBatch::new(val, chunk, device);
-        for (name, value) in loss(nets, &batch, margin) {
+        for (name, value) in loss(nets, &batch, margin).named() {
             *sums.entry(format!("loss_{name}")).or_insert(0.0) += value.into_scalar::<f32>();
         }
         batches += 1.0;

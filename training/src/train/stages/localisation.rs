@@ -7,6 +7,7 @@
 //! regions (`attention_affinity_loss`), so that the fused map can walk the CAM along it.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
@@ -18,13 +19,85 @@ use image::{RgbImage, imageops};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
-use super::Losses;
+use super::{Batch, Losses, Stage, TrainStage};
 use crate::eval::metrics::Confusion;
-use crate::train::config::AffinityLossConfig;
+use crate::train::attention_snapshots::snapshot_epoch;
+use crate::train::config::{AffinityLossConfig, OptimizerConfig, TrainingConfig};
 use crate::train::losses::{
     attention_affinity_loss, homogeneous_location_loss, weighted_cross_entropy,
 };
-use crate::train::networks::Networks;
+use crate::train::networks::{Networks, Trainable};
+use crate::train::run::TrainError;
+use crate::train::run_data::RunData;
+
+pub struct Localisation;
+
+impl TrainStage for Localisation {
+    fn stage(&self) -> Stage {
+        Stage::Localisation
+    }
+
+    fn trains(&self) -> Trainable {
+        Trainable::Fusion
+    }
+
+    fn selection_metric(&self) -> Option<&'static str> {
+        Some("macro_f1")
+    }
+
+    fn optimizer<'c>(&self, config: &'c TrainingConfig) -> &'c OptimizerConfig {
+        &config.localisation_optimizer
+    }
+
+    fn batch_size(&self, config: &TrainingConfig) -> usize {
+        config.localisation_batch_size
+    }
+
+    fn samples(&self, data: &RunData) -> usize {
+        data.train_images.len()
+    }
+
+    fn class_counts(&self, data: &RunData) -> [usize; 3] {
+        data.train_images.counts()
+    }
+
+    fn draws_fusion_afresh(&self) -> bool {
+        true
+    }
+
+    fn loss(&self, data: &RunData, nets: &Networks, batch: &mut Batch<'_>) -> Losses {
+        let config = &data.config;
+        let (pixels, labels) = data.train_images.batch(
+            batch.rows,
+            config.model.fusion.image_size as u32,
+            Some(&mut *batch.rng),
+            batch.device,
+        );
+        let affinity = config
+            .affinity
+            .as_ref()
+            .filter(|a| batch.epoch > a.warmup_epochs)
+            .map(|a| (a, &config.model.maps));
+        loss(nets, pixels, labels, batch.class_weights, affinity)
+    }
+
+    fn validate(&self, data: &RunData, nets: &Networks, device: &Device) -> BTreeMap<String, f32> {
+        let tile = data.config.model.fusion.image_size as u32;
+        validate(nets, &data.val_images, tile, device)
+    }
+
+    /// The fixed val images' attention snapshot (`attention_snapshots`).
+    fn after_epoch(
+        &self,
+        data: &RunData,
+        nets: &Networks,
+        device: &Device,
+        epoch: usize,
+        run_dir: &Path,
+    ) -> Result<(), TrainError> {
+        snapshot_epoch(data, nets, device, epoch, run_dir)
+    }
+}
 
 /// Decoded images for the fusion net, each at least one tile on its shorter side.
 pub struct ImagePart {
@@ -134,10 +207,10 @@ pub fn loss(
     if let Some((weight, term)) = &affinity {
         total = total + term.clone() * *weight;
     }
-    let mut losses = vec![("total", total), ("cnn", cnn), ("transformer", transformer)];
-    losses.extend(cells.map(|cells| ("stem_cells", cells)));
-    losses.extend(affinity.map(|(_, term)| ("affinity", term)));
-    losses
+    let mut terms = vec![("cnn", cnn), ("transformer", transformer)];
+    terms.extend(cells.map(|cells| ("stem_cells", cells)));
+    terms.extend(affinity.map(|(_, term)| ("affinity", term)));
+    Losses::weighted(total, terms)
 }
 
 /// Image-level scores of the fusion net (mean of both heads' probabilities) on val.
@@ -205,10 +278,9 @@ mod tests {
                 &[1.0; 3],
                 Some((&affinity, &config.maps)),
             )
-            .into_iter()
-            .find(|(name, _)| *name == "affinity")
+            .get("affinity")
             .expect("an affinity term")
-            .1
+            .clone()
         };
         let first: f32 = term(&nets).into_scalar();
         let mut optim = AdamWConfig::new().init();
@@ -224,6 +296,6 @@ mod tests {
         );
 
         let without = loss(&nets, pixels.clone(), labels.clone(), &[1.0; 3], None);
-        assert!(without.iter().all(|(name, _)| *name != "affinity"));
+        assert!(without.get("affinity").is_none());
     }
 }

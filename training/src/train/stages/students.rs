@@ -7,10 +7,32 @@ use std::collections::BTreeMap;
 
 use burn::tensor::Device;
 
-use super::Losses;
+use super::{Batch, Losses, Stage, TrainStage};
 use crate::train::data::{DetectorBatch, Part};
 use crate::train::losses::{close_loss, discrepancy, margin_loss};
-use crate::train::networks::Networks;
+use crate::train::networks::{Networks, Trainable};
+use crate::train::run_data::RunData;
+
+pub struct Students;
+
+impl TrainStage for Students {
+    fn stage(&self) -> Stage {
+        Stage::Students
+    }
+
+    fn trains(&self) -> Trainable {
+        Trainable::Students
+    }
+
+    fn loss(&self, data: &RunData, nets: &Networks, batch: &mut Batch<'_>) -> Losses {
+        let batch_data = DetectorBatch::new(&data.train, batch.rows, batch.device);
+        loss(nets, &batch_data, data.config.margin)
+    }
+
+    fn validate(&self, data: &RunData, nets: &Networks, device: &Device) -> BTreeMap<String, f32> {
+        validate(nets, &data.val, device)
+    }
+}
 
 pub fn loss(nets: &Networks, batch: &DetectorBatch, margin: f32) -> Losses {
     let f = batch.tokens.clone();
@@ -40,19 +62,13 @@ pub fn loss(nets: &Networks, batch: &DetectorBatch, margin: f32) -> Losses {
         margin,
         full,
     );
-    let total = real_close.clone()
-        + partial_close.clone()
-        + partial_far.clone()
-        + full_close.clone()
-        + full_far.clone();
-    vec![
-        ("total", total),
+    Losses::sum_of(vec![
         ("real_close", real_close),
         ("partial_close", partial_close),
         ("partial_far", partial_far),
         ("full_close", full_close),
         ("full_far", full_far),
-    ]
+    ])
 }
 
 /// Mean d1 (teacher vs N_S1) and d2 (teacher vs N_S2) per class: the students are right
