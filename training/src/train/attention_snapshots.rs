@@ -104,9 +104,12 @@ pub fn epoch_dir(run_dir: &Path, epoch: usize) -> PathBuf {
     run_dir.join(SNAPSHOT_DIR).join(format!("epoch-{epoch:03}"))
 }
 
-/// A name as a file name part: ASCII letters, digits, `.`, `_` and `-`, the rest `_`.
+/// A name as a file name part, after its position: without its extension, ASCII letters,
+/// digits, `.`, `_` and `-` kept, the rest `_`.
 fn file_stem(position: usize, name: &str) -> String {
-    let clean: String = name
+    let stem = Path::new(name).with_extension("");
+    let clean: String = stem
+        .to_string_lossy()
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
