@@ -33,6 +33,11 @@ fn saved_epochs_list_back_sorted_with_their_pixels() {
     assert!(dir.path().join("attention/epoch-002/index.json").is_file());
     let first = &listed[0].images[0];
     assert_eq!(first.name, "partial/a b.png");
+    assert!(
+        first.cam.ends_with("00-partial_a_b-cam.png"),
+        "{:?}",
+        first.cam
+    );
     assert!(first.input.is_absolute());
     assert_eq!(listed[0].images[1].fused, None);
 
