@@ -9,6 +9,7 @@ mod command;
 mod display;
 pub mod explorer;
 mod frame_stats;
+pub mod help;
 mod keys;
 mod map_view;
 mod side_panel;

@@ -1,4 +1,4 @@
-//! The menu bar: file, model and device, view.
+//! The menu bar: file, model and device, view, help (and the help window it opens).
 
 use egui::Ui;
 use forgelens_engine::DeviceChoice;
@@ -7,6 +7,7 @@ use forgelens_report::ReportFormat;
 
 use super::case_panel::CaseForm;
 use super::command::{Command, Mode};
+use super::help;
 use super::state::State;
 
 /// `mode` is `Some` once there is a batch table to switch to.
@@ -110,6 +111,11 @@ pub fn top_bar_ui(
             ui.checkbox(&mut state.binary_mask, "Binary mask");
             ui.checkbox(&mut state.toolbox.show_panel, "Toolbox panel (T)");
         });
+        ui.menu_button("Help", |ui| {
+            if ui.button(help::TITLE).clicked() {
+                help::open(ui.ctx());
+            }
+        });
         ui.separator();
         for (m, label) in [
             (Mode::Image, "Image view"),
@@ -125,4 +131,5 @@ pub fn top_bar_ui(
             }
         }
     });
+    help::window(ui.ctx());
 }
