@@ -38,9 +38,12 @@ fn made_case(root: &Path) -> std::path::PathBuf {
     ));
     let chelsea = repo("assets/samples/chelsea.png");
     let coffee = repo("assets/samples/coffee.png");
-    assert_success(&case(&["add", chelsea.to_str().unwrap()], &dir));
     assert_success(&case(
-        &["add", coffee.to_str().unwrap(), "--reference"],
+        &["add", chelsea.to_str().expect("a UTF-8 path")],
+        &dir,
+    ));
+    assert_success(&case(
+        &["add", coffee.to_str().expect("a UTF-8 path"), "--reference"],
         &dir,
     ));
     let out = case(
@@ -149,7 +152,7 @@ fn verify_names_changed_evidence_and_a_missing_reference() {
     let dir = tmp.path().join("case");
     assert_success(&case(&["init", "--name", "Refs"], &dir));
     assert_success(&case(
-        &["add", image.to_str().unwrap(), "--reference"],
+        &["add", image.to_str().expect("a UTF-8 path"), "--reference"],
         &dir,
     ));
     let mut bytes = std::fs::read(&image).expect("read");
@@ -186,11 +189,15 @@ fn analyze_then_report_records_the_model_and_parameters_in_every_format() {
         .expect("runs");
     assert_success(&out);
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("case.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(dir.join("case.json")).expect("case.json"))
+            .expect("JSON");
     for item in manifest["items"].as_array().expect("items") {
         let run = &item["analyses"][0];
         assert!(
-            run["model_id"].as_str().unwrap().starts_with("tiny-"),
+            run["model_id"]
+                .as_str()
+                .expect("a model id")
+                .starts_with("tiny-"),
             "{run}"
         );
         assert_eq!(run["parameters"]["report"]["thresholds"]["fused"], 0.3);
@@ -198,8 +205,8 @@ fn analyze_then_report_records_the_model_and_parameters_in_every_format() {
             run["parameters"]["analyzer"]["max_tiles"].is_number(),
             "{run}"
         );
-        let folder = dir.join(run["folder"].as_str().unwrap());
-        let id = item["id"].as_str().unwrap();
+        let folder = dir.join(run["folder"].as_str().expect("a folder"));
+        let id = item["id"].as_str().expect("an id");
         assert!(folder.join(format!("{id}.analysis.json")).is_file());
         assert!(folder.join("report.json").is_file());
     }
@@ -217,7 +224,7 @@ fn analyze_then_report_records_the_model_and_parameters_in_every_format() {
             .arg("--out")
             .arg(&keys)
             .output()
-            .unwrap(),
+            .expect("runs"),
     );
     for format in ["json", "html", "pdf"] {
         let file = tmp.path().join(format!("case.{format}"));
@@ -229,13 +236,14 @@ fn analyze_then_report_records_the_model_and_parameters_in_every_format() {
             .arg("--sign")
             .arg(keys.with_extension("key"))
             .output()
-            .unwrap();
+            .expect("runs");
         assert_success(&out);
-        let embedded = extract_report(&std::fs::read(&file).unwrap()).expect("embedded");
+        let embedded = extract_report(&std::fs::read(&file).expect("written")).expect("embedded");
         assert!(embedded.signature.is_some(), "{format}");
-        let report: serde_json::Value = serde_json::from_slice(&embedded.report_json).unwrap();
+        let report: serde_json::Value =
+            serde_json::from_slice(&embedded.report_json).expect("JSON");
         assert_eq!(report["format"], "forgelens-case-report");
-        assert_eq!(report["items"].as_array().unwrap().len(), 2);
+        assert_eq!(report["items"].as_array().expect("items").len(), 2);
         assert!(report["items"][0]["analysis"]["verdict"]["summary"].is_string());
         assert_eq!(report["items"][0]["bookmarks"][0]["comment"], "the ear");
         assert_eq!(report["verification"]["passed"], true);

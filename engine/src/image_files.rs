@@ -45,7 +45,12 @@ mod tests {
         let files = image_files(dir.path()).expect("listed");
         let names: Vec<_> = files
             .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .map(|p| {
+                p.file_name()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(names, ["a.jpg", "b.PNG", "c.webp"]);
     }

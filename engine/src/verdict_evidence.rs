@@ -152,7 +152,7 @@ mod tests {
     fn names_round_trip_through_str_and_serde() {
         for mode in VerdictEvidence::ALL {
             assert_eq!(mode.name().parse::<VerdictEvidence>(), Ok(mode));
-            let json = serde_json::to_string(&mode).unwrap();
+            let json = serde_json::to_string(&mode).expect("serialises");
             assert_eq!(json, format!("\"{}\"", mode.name()));
         }
         assert!("tiles".parse::<VerdictEvidence>().is_err());

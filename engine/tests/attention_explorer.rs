@@ -25,7 +25,7 @@ fn rollout_mixes_identity_and_multiplies_later_blocks_on_the_left() {
     let a1 = vec![1.0, 0.0, 0.5, 0.5];
     let a2 = vec![0.0, 1.0, 1.0, 0.0];
     close(
-        &math::rollout(&[a1.clone()], 2),
+        &math::rollout(std::slice::from_ref(&a1), 2),
         &[1.0, 0.0, 0.25, 0.75],
         "one block",
     );
@@ -47,7 +47,7 @@ fn the_walk_averages_the_cam_along_row_normalised_patch_attention() {
     // Class token + 2 patches; patch rows [1, 0] and [1, 1] (the class token's column does
     // not count): T = [[1, 0], [.5, .5]]; CAM [1, 0] -> [1, .5] -> [1, .75].
     let block = vec![1.0, 0.0, 0.0, 5.0, 1.0, 0.0, 5.0, 1.0, 1.0];
-    let t = math::walk_transition(&[block.clone()], 3);
+    let t = math::walk_transition(std::slice::from_ref(&block), 3);
     close(&t, &[1.0, 0.0, 0.5, 0.5], "transition");
     close(&math::walk(&[1.0, 0.0], &t, 0), &[1.0, 0.0], "0 steps");
     close(&math::walk(&[1.0, 0.0], &t, 1), &[1.0, 0.5], "1 step");

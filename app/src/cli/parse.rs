@@ -89,7 +89,7 @@ pub(super) fn parse_noise_block(text: &str) -> Result<u32, String> {
     let v: u32 = text
         .parse()
         .map_err(|_| format!("`{text}` is not a whole number"))?;
-    if (8..=512).contains(&v) && v % 2 == 0 {
+    if (8..=512).contains(&v) && v.is_multiple_of(2) {
         Ok(v)
     } else {
         Err(format!("{v} is not an even number from 8 to 512"))

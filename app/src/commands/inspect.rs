@@ -213,13 +213,13 @@ impl Run<'_> {
 
     /// Writes atomically, refusing to replace any input of the run.
     fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        if let Ok(existing) = std::fs::canonicalize(path) {
-            if self.evidence.contains(&existing) {
-                bail!(
-                    "{} is evidence of this run; not overwritten",
-                    path.display()
-                );
-            }
+        if let Ok(existing) = std::fs::canonicalize(path)
+            && self.evidence.contains(&existing)
+        {
+            bail!(
+                "{} is evidence of this run; not overwritten",
+                path.display()
+            );
         }
         write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
     }

@@ -55,7 +55,7 @@ pub enum Request {
         out: PathBuf,
         format: ReportFormat,
         case: CaseInfo,
-        options: ReportOptions,
+        options: Box<ReportOptions>,
     },
 }
 

@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 
 use crate::ForensicsError;
 
+/// A reader positioned on the file's bytes, with the format it was recognised as.
+type Probe<'a> = (ImageReader<Cursor<&'a [u8]>>, FileFormat);
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Limits {
@@ -117,7 +120,7 @@ impl Evidence {
             name: name_owned(),
             message: e.to_string(),
         };
-        let reader = || -> Result<(ImageReader<Cursor<&[u8]>>, FileFormat), ForensicsError> {
+        let reader = || -> Result<Probe, ForensicsError> {
             let reader = ImageReader::new(Cursor::new(bytes.as_slice()))
                 .with_guessed_format()
                 .map_err(|e| ForensicsError::Decode {

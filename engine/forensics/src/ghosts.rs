@@ -91,7 +91,7 @@ pub fn run(evidence: &Evidence, params: &GhostParams) -> Result<Outcome, Forensi
             "ghost_ratio must be positive",
         ));
     }
-    if p.window < 8 || p.window % 8 != 0 {
+    if p.window < 8 || !p.window.is_multiple_of(8) {
         return Err(ForensicsError::invalid(
             "ghosts",
             "window must be a multiple of 8",

@@ -331,11 +331,11 @@ fn read_exif(exif: &Exif, evidence: &Evidence, params: &MetadataParams, f: &mut 
     f.date_original = ascii_text(exif, Tag::DateTimeOriginal);
     f.date_digitized = ascii_text(exif, Tag::DateTimeDigitized);
     f.date_modified = ascii_text(exif, Tag::DateTime);
-    if let (Some(o), Some(m)) = (&f.date_original, &f.date_modified) {
-        if o != m {
-            f.notes
-                .push(format!("modified ({m}) after it was taken ({o})"));
-        }
+    if let (Some(o), Some(m)) = (&f.date_original, &f.date_modified)
+        && o != m
+    {
+        f.notes
+            .push(format!("modified ({m}) after it was taken ({o})"));
     }
     for (tag, source) in [
         (Tag::Software, "EXIF Software"),
@@ -351,10 +351,8 @@ fn read_exif(exif: &Exif, evidence: &Evidence, params: &MetadataParams, f: &mut 
     }
     f.gps = gps(exif);
     f.thumbnail = thumbnail::compare(exif, &evidence.rgb, params.thumbnail_threshold);
-    if let Some(t) = &f.thumbnail {
-        if let Some(note) = &t.note {
-            f.notes.push(note.clone());
-        }
+    if let Some(note) = f.thumbnail.as_ref().and_then(|t| t.note.as_ref()) {
+        f.notes.push(note.clone());
     }
 }
 

@@ -84,7 +84,7 @@ pub fn block_levels(luma: &Plane, block: usize) -> (Vec<f32>, usize, usize) {
 }
 
 pub fn run(evidence: &Evidence, params: &NoiseParams) -> Result<Outcome, ForensicsError> {
-    if params.block < 8 || params.block % 2 != 0 {
+    if params.block < 8 || !params.block.is_multiple_of(2) {
         return Err(ForensicsError::invalid(
             "noise",
             format!("block {} must be even and at least 8", params.block),

@@ -76,7 +76,9 @@ fn intake_hashes_equal_coreutils_and_copies_are_read_only() {
     assert_eq!(referenced.stored_path, None);
     assert_eq!(
         referenced.path_in(case.root()),
-        sample("coffee.png").canonicalize().unwrap()
+        sample("coffee.png")
+            .canonicalize()
+            .expect("the sample exists")
     );
 
     let again = case.add_evidence(&sample("chelsea.png"), IntakeMode::Reference);

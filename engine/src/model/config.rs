@@ -179,7 +179,7 @@ impl ModelConfig {
         positive("detector.z_width", d.z_width)?;
         positive("detector.classifier_hidden", d.classifier_hidden)?;
         let f = &self.fusion;
-        if f.image_size < 32 || f.image_size % 16 != 0 || f.image_size > 1024 {
+        if f.image_size < 32 || !f.image_size.is_multiple_of(16) || f.image_size > 1024 {
             return Err(format!(
                 "fusion.image_size must be a multiple of 16 from 32 to 1024, not {}",
                 f.image_size
@@ -275,7 +275,7 @@ fn positive(field: &str, value: usize) -> Result<(), String> {
 }
 
 fn divides(heads_field: &str, heads: usize, width_field: &str, width: usize) -> Result<(), String> {
-    if width % heads != 0 {
+    if !width.is_multiple_of(heads) {
         return Err(format!(
             "{width_field} ({width}) must be a multiple of {heads_field} ({heads})"
         ));

@@ -19,6 +19,9 @@ use super::scoring::{Scored, score};
 use crate::data::{DataError, Dataset, Split};
 use crate::forge::laundering::Step;
 
+/// The images scored, and those skipped with the reason.
+type ScoredImages = (Vec<Scored>, Vec<(PathBuf, String)>);
+
 #[derive(Debug, Clone, Default)]
 pub struct EvalOptions {
     /// Which split to score (`Unassigned` = every image); `None` = test, else val, else
@@ -75,7 +78,7 @@ fn analyse_scope(
     (round, rounds): (usize, usize),
     progress: &dyn Fn(usize, usize),
     cancel: &CancelToken,
-) -> Result<(Vec<Scored>, Vec<(PathBuf, String)>), EvalError> {
+) -> Result<ScoredImages, EvalError> {
     let n = scope.samples.len();
     let mut scored = Vec::with_capacity(n);
     let mut skipped = Vec::new();

@@ -96,8 +96,8 @@ impl GeneratorPreset {
     pub fn load(self, dir: &Path, device: &Device) -> Result<NeuralGenerator, ImportError> {
         let path: PathBuf = dir.join(self.file_name());
         let network = match self.rdn_preset() {
-            Some(rdn) => Network::Rdn(load_rdn(&rdn.config(), &path, device)?),
-            None => Network::Rrdn(load_rrdn(&RrdnConfig::new(), &path, device)?),
+            Some(rdn) => Network::Rdn(Box::new(load_rdn(&rdn.config(), &path, device)?)),
+            None => Network::Rrdn(Box::new(load_rrdn(&RrdnConfig::new(), &path, device)?)),
         };
         Ok(NeuralGenerator {
             preset: self,
@@ -108,8 +108,8 @@ impl GeneratorPreset {
 
 #[derive(Debug)]
 enum Network {
-    Rdn(Rdn),
-    Rrdn(Rrdn),
+    Rdn(Box<Rdn>),
+    Rrdn(Box<Rrdn>),
 }
 
 /// A loaded generator.

@@ -88,7 +88,7 @@ pub enum ForgeError {
     Generator {
         name: &'static str,
         #[source]
-        source: forgelens_engine::extractor::ImportError,
+        source: Box<forgelens_engine::extractor::ImportError>,
     },
     #[error("cannot read the photo folder {path}: {source}")]
     Photos {
@@ -185,10 +185,10 @@ impl Plan {
                     .any(|g| g.gan_trained() == (kind == super::family::NeuralKind::Gan))
             })
         };
-        if let Some(family) = chosen.iter().find(|f| !has_kind(f)) {
-            if explicit {
-                return Err(ForgeError::NoGenerator { family: *family });
-            }
+        if let Some(family) = chosen.iter().find(|f| !has_kind(f))
+            && explicit
+        {
+            return Err(ForgeError::NoGenerator { family: *family });
         }
         chosen.retain(has_kind);
         let partial: Vec<Family> = chosen
@@ -456,7 +456,7 @@ impl PhotoWorker<'_> {
                 Some(list) => Some(list[(rotation / 11 + k) % list.len()]),
                 None => None,
             };
-            let inpainter = if (rotation / 13 + k) % 2 == 0 {
+            let inpainter = if (rotation / 13 + k).is_multiple_of(2) {
                 Inpainter::Diffusion
             } else {
                 Inpainter::PatchMatch

@@ -63,7 +63,7 @@ impl<'a> Generators<'a> {
                     .load(self.dir, self.device)
                     .map_err(|source| ForgeError::Generator {
                         name: preset.name(),
-                        source,
+                        source: Box::new(source),
                     })?;
             self.loaded.insert(preset, generator);
         }

@@ -80,7 +80,7 @@ impl ForgeLensApp {
                 case_id: text(&self.state.case_id),
                 notes: None,
             },
-            options: ReportOptions {
+            options: Box::new(ReportOptions {
                 thresholds: MapThresholds {
                     cam,
                     attention,
@@ -91,7 +91,7 @@ impl ForgeLensApp {
                 inconclusive_below: self.state.inconclusive_below,
                 toolbox,
                 ..ReportOptions::default()
-            },
+            }),
         });
         self.status = format!("writing the report {}", out.display());
         self.report_pending = true;

@@ -70,7 +70,8 @@ pub fn compute(luma: &Plane, radius: usize) -> Vec<Feature> {
             if y < radius || y + radius >= h {
                 return;
             }
-            for x in radius..w.saturating_sub(radius) {
+            let end = w.saturating_sub(radius).max(radius);
+            for (x, f) in row.iter_mut().enumerate().take(end).skip(radius) {
                 let mut ring_sum = [0f32; DIM];
                 let mut harm = [[0f32; 4]; 3];
                 let base = y * w + x;
@@ -85,7 +86,6 @@ pub fn compute(luma: &Plane, radius: usize) -> Vec<Feature> {
                         g[3] += v * t.s2;
                     }
                 }
-                let f = &mut row[x];
                 for k in 0..rings {
                     f[k] = ring_sum[k] / ring_count[k];
                 }

@@ -128,7 +128,7 @@ fn check(p: &CopyMoveParams) -> Result<(), ForensicsError> {
     if p.median_radius > 10 || p.fit_radius == 0 || p.fit_radius > 10 {
         return bad("median_radius must be at most 10 and fit_radius in 1..=10");
     }
-    if !(p.fit_threshold.is_finite() && p.fit_threshold > 0.0) || !p.min_texture.is_finite() {
+    if !(p.fit_threshold.is_finite() && p.fit_threshold > 0.0 && p.min_texture.is_finite()) {
         return bad("fit_threshold must be positive and min_texture finite");
     }
     Ok(())

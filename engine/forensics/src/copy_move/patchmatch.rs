@@ -155,10 +155,10 @@ pub fn nearest_neighbours<E>(
                 }
                 let mut best = (dx[k], dy[k], cost[k]);
                 let try_offset = |ox: i32, oy: i32, best: &mut (i32, i32, f32)| {
-                    if let Some(c) = ctx.cost(x, y, ox, oy) {
-                        if c < best.2 {
-                            *best = (ox, oy, c);
-                        }
+                    if let Some(c) = ctx.cost(x, y, ox, oy)
+                        && c < best.2
+                    {
+                        *best = (ox, oy, c);
                     }
                 };
                 // Propagation from the neighbours already visited in this pass.

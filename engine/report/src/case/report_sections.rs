@@ -68,7 +68,7 @@ fn evidence_table(report: &CaseReport) -> Section {
                 i.file_name.clone(),
                 i.analysis
                     .as_ref()
-                    .map_or("not analysed".into(), |a| verdict_text(a)),
+                    .map_or("not analysed".into(), verdict_text),
                 i.bookmarks.len().to_string(),
                 i.integrity.clone(),
                 i.sha256.clone(),
