@@ -20,8 +20,8 @@ use forgelens_training::forge::{Family, ForgeConfig, LaunderingConfig, forge};
 use forgelens_training::train::checkpoint::{self, CheckpointState};
 use forgelens_training::train::networks::Networks;
 use forgelens_training::train::{
-    EpochRecord, OptimizerConfig, TrainError, TrainEvent, TrainOptions, TrainingConfig,
-    list_snapshots, train,
+    EpochRecord, EpochSnapshot, OptimizerConfig, TrainError, TrainEvent, TrainOptions,
+    TrainingConfig, list_snapshots, train,
 };
 
 fn repo(path: &str) -> PathBuf {
@@ -295,6 +295,79 @@ fn a_run_killed_mid_epoch_resumes_from_its_last_checkpoint() {
     assert_eq!(seen, expected);
     load_model_dir(&run.join("model"), &Device::flex()).expect("model after resume");
     assert_eq!(list_snapshots(&run).expect("snapshots").len(), 4);
+}
+
+#[test]
+fn a_run_killed_in_localisation_resumes_its_attention_snapshots_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = dir.path().join("run");
+    let cache = dir.path().join("cache");
+    let config = || config().with_attention_snapshots(Some(2));
+    let cancel = CancelToken::new();
+    let killer = |e: TrainEvent| {
+        if let TrainEvent::Step { name, epoch, .. } = e
+            && name == "localisation"
+            && epoch == 3
+        {
+            cancel.cancel();
+        }
+    };
+    let result = train(config(), &options(&run, &cache, false), &killer, &cancel);
+    assert!(matches!(result, Err(TrainError::Cancelled)), "{result:?}");
+    let pointer: CheckpointState = serde_json::from_str(
+        &std::fs::read_to_string(run.join(checkpoint::POINTER_FILE)).expect("pointer"),
+    )
+    .expect("state");
+    assert_eq!(pointer.phase, 4, "killed in localisation");
+    let done = pointer.epochs_done;
+    let before = list_snapshots(&run).expect("snapshots");
+    assert!(
+        before.len() >= done,
+        "{} snapshots, {done} epochs",
+        before.len()
+    );
+    // What a kill between a snapshot and its checkpoint leaves: a later epoch and a
+    // temporary folder, both stale, gone as soon as the run resumes (killed again at
+    // its first step here), before any epoch is trained again.
+    let stale = run.join(format!("attention/epoch-{:03}", done + 1));
+    std::fs::create_dir_all(&stale).expect("stale epoch");
+    std::fs::write(stale.join("stale"), "x").expect("marker");
+    let partial = run.join("attention/.epoch-004.partial");
+    std::fs::create_dir_all(&partial).expect("temporary");
+    let cancel = CancelToken::new();
+    let at_once = |e: TrainEvent| {
+        if matches!(e, TrainEvent::Step { .. }) {
+            cancel.cancel();
+        }
+    };
+    let result = train(config(), &options(&run, &cache, true), &at_once, &cancel);
+    assert!(matches!(result, Err(TrainError::Cancelled)), "{result:?}");
+    assert!(!stale.exists() && !partial.exists(), "stale snapshots kept");
+    let kept: Vec<usize> = list_snapshots(&run)
+        .expect("snapshots")
+        .iter()
+        .map(|s| s.epoch)
+        .collect();
+    assert_eq!(kept, (1..=done).collect::<Vec<_>>());
+
+    train(
+        config(),
+        &options(&run, &cache, true),
+        &|_| {},
+        &CancelToken::new(),
+    )
+    .expect("resume");
+    let after = list_snapshots(&run).expect("snapshots");
+    let epochs: Vec<usize> = after.iter().map(|s| s.epoch).collect();
+    assert_eq!(epochs, [1, 2, 3, 4]);
+    // The same val images before the kill and after the resume, in every epoch.
+    let names =
+        |s: &EpochSnapshot| -> Vec<String> { s.images.iter().map(|im| im.name.clone()).collect() };
+    let chosen = names(&before[0]);
+    assert_eq!(chosen.len(), 2);
+    for snapshot in &after {
+        assert_eq!(names(snapshot), chosen, "epoch {}", snapshot.epoch);
+    }
 }
 
 #[test]
