@@ -20,6 +20,7 @@ mod toolbox_panel;
 mod toolbox_params;
 mod top_bar;
 pub mod training;
+pub mod training_attention;
 mod worker;
 
 use std::path::PathBuf;

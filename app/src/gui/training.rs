@@ -1,8 +1,9 @@
 //! The training panel: pick a dataset and a run folder, choose a preset and edit its main
 //! hyper-parameters, start / cancel / resume; per-stage progress bars, live loss curves per
 //! term and validation metrics (`egui_plot`), and the paper's Figure 3 (discrepancy
-//! densities) and Figure 4 (t-SNE embedding) once the run has made them. Training runs on a
-//! thread of its own that sends `TrainEvent`s over a channel and wakes the UI.
+//! densities) and Figure 4 (t-SNE embedding) once the run has made them, and the attention
+//! snapshots of the localisation stage over epochs (`training_attention.rs`). Training runs
+//! on a thread of its own that sends `TrainEvent`s over a channel and wakes the UI.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::sync::mpsc::{Receiver, channel};
 use egui_plot::{Legend, Line, Plot, Points};
 use forgelens_engine::model::Preset;
 use forgelens_engine::progress::CancelToken;
+use forgelens_engine::render::Colormap;
 use forgelens_engine::{DeviceChoice, Label, select_device};
 use forgelens_training::train::figures::{DensityFigure, EmbeddingFigure};
 use forgelens_training::train::{
@@ -19,6 +21,7 @@ use forgelens_training::train::{
 use serde::{Deserialize, Serialize};
 
 use super::command::Command;
+use super::training_attention::AttentionSnapshots;
 
 /// The panel's form, persisted with the rest of the app's state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,6 +210,9 @@ struct Job {
 pub struct TrainingPanel {
     job: Option<Job>,
     pub log: TrainingLog,
+    /// The run folder's attention snapshots, read again after each epoch.
+    pub snapshots: AttentionSnapshots,
+    snapshots_stale: bool,
 }
 
 impl TrainingPanel {
@@ -283,11 +289,17 @@ impl TrainingPanel {
         let mut done = None;
         while let Ok(message) = job.rx.try_recv() {
             match message {
-                Message::Event(e) => self.log.take(e),
+                Message::Event(e) => {
+                    // The stage writes its snapshot before the epoch's event.
+                    self.snapshots_stale |=
+                        matches!(&e, TrainEvent::Epoch(r) if r.stage == "localisation");
+                    self.log.take(e)
+                }
                 Message::Done(result) => done = Some(result),
             }
         }
         if let Some(result) = done {
+            self.snapshots_stale = true;
             self.job = None;
             match result {
                 Ok(dir) => self.log.finished_model = Some(dir),
@@ -299,12 +311,18 @@ impl TrainingPanel {
         }
     }
 
+    /// `colormap`: the main view's, for the attention snapshots.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         settings: &mut TrainingSettings,
+        colormap: Colormap,
         commands: &mut Vec<Command>,
     ) {
+        if self.snapshots_stale || self.snapshots.run_dir() != settings.out.as_deref() {
+            self.snapshots.refresh(settings.out.as_deref());
+            self.snapshots_stale = false;
+        }
         ui.columns(2, |columns| {
             egui::ScrollArea::vertical()
                 .id_salt("training_form")
@@ -313,7 +331,7 @@ impl TrainingPanel {
                 });
             egui::ScrollArea::vertical()
                 .id_salt("training_results")
-                .show(&mut columns[1], |ui| self.results_ui(ui));
+                .show(&mut columns[1], |ui| self.results_ui(ui, colormap));
         });
     }
 
@@ -436,7 +454,17 @@ impl TrainingPanel {
         }
     }
 
-    fn results_ui(&self, ui: &mut egui::Ui) {
+    fn results_ui(&mut self, ui: &mut egui::Ui, colormap: Colormap) {
+        if self.snapshots.has_content() {
+            ui.horizontal(|ui| {
+                ui.strong("Attention during training");
+                if ui.small_button("Reload").clicked() {
+                    self.snapshots_stale = true;
+                }
+            });
+            self.snapshots.ui(ui, colormap);
+            ui.separator();
+        }
         let log = &self.log;
         ui.label(format!("Status: {}", log.status));
         for (name, progress) in log.phases.iter().zip(&log.phase_progress) {

@@ -123,9 +123,12 @@ impl eframe::App for ForgeLensApp {
         }
         self.request_visible_tools();
         egui::CentralPanel::default().show(ui, |ui| match (self.mode, self.batch.as_mut()) {
-            (Mode::Training, _) => self
-                .training
-                .ui(ui, &mut self.state.training, &mut commands),
+            (Mode::Training, _) => self.training.ui(
+                ui,
+                &mut self.state.training,
+                self.state.colormap,
+                &mut commands,
+            ),
             (Mode::Batch, Some(batch)) => {
                 batch.ui(ui, self.state.inconclusive_below, &mut commands)
             }
