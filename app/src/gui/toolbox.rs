@@ -2,7 +2,7 @@
 //! computation is cached under (image, tool, that tool's parameters), and the cache of tool
 //! outputs at display resolution with their textures and region lists.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use egui::TextureHandle;
@@ -54,8 +54,9 @@ pub struct ToolboxSettings {
     /// Which of its maps.
     pub map: u8,
     pub params: Params,
-    /// Threshold of the region list of tool maps.
-    pub threshold: f32,
+    /// Each tool's threshold for its maps' regions and overlay (absent: `DEFAULT_THRESHOLD`):
+    /// the tools' scales differ, so one threshold for all would suit none.
+    pub thresholds: BTreeMap<Tool, f32>,
     /// Where the swipe divider is, 0 (all right view) to 1 (all left view).
     pub swipe_at: f32,
 }
@@ -67,9 +68,25 @@ impl Default for ToolboxSettings {
             tool: Tool::Ela,
             map: 0,
             params: Params::default(),
-            threshold: 0.5,
+            thresholds: BTreeMap::new(),
             swipe_at: 0.5,
         }
+    }
+}
+
+/// A tool's threshold until the analyst moves its slider.
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+impl ToolboxSettings {
+    pub fn threshold(&self, tool: Tool) -> f32 {
+        self.thresholds
+            .get(&tool)
+            .copied()
+            .unwrap_or(DEFAULT_THRESHOLD)
+    }
+
+    pub fn threshold_mut(&mut self, tool: Tool) -> &mut f32 {
+        self.thresholds.entry(tool).or_insert(DEFAULT_THRESHOLD)
     }
 }
 
@@ -280,6 +297,25 @@ impl ToolCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_tool_keeps_its_own_threshold_across_saving() {
+        let mut settings = ToolboxSettings::default();
+        assert_eq!(settings.threshold(Tool::Ela), DEFAULT_THRESHOLD);
+        *settings.threshold_mut(Tool::Ela) = 0.2;
+        *settings.threshold_mut(Tool::Noise) = 0.8;
+        assert_eq!(settings.threshold(Tool::Ela), 0.2);
+        assert_eq!(settings.threshold(Tool::Noise), 0.8);
+        assert_eq!(settings.threshold(Tool::Ghosts), DEFAULT_THRESHOLD);
+        let saved = serde_json::to_string(&settings).expect("serialises");
+        let back: ToolboxSettings = serde_json::from_str(&saved).expect("reads back");
+        assert_eq!(back, settings);
+        // Settings saved before per-tool thresholds (one `threshold` for all) still load.
+        let old: ToolboxSettings =
+            serde_json::from_str(r#"{"show_panel": true, "threshold": 0.3}"#).expect("loads");
+        assert!(old.show_panel);
+        assert_eq!(old.threshold(Tool::Ela), DEFAULT_THRESHOLD);
+    }
 
     #[test]
     fn a_key_moves_with_its_own_tools_parameters_only() {

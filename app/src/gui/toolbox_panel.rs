@@ -122,8 +122,9 @@ fn tool_state_ui(
                 return;
             };
             ui.label(RichText::new(map.scale.describe()).weak());
-            ui.add(Slider::new(&mut state.toolbox.threshold, 0.0..=1.0).text("Tool threshold"));
-            let threshold = state.toolbox.threshold;
+            let label = format!("{} threshold", tool.name());
+            ui.add(Slider::new(state.toolbox.threshold_mut(tool), 0.0..=1.0).text(label));
+            let threshold = state.toolbox.threshold(tool);
             let scale = d.display_to_input();
             let name = map.name.clone();
             let regions = map.regions(threshold);

@@ -206,7 +206,7 @@ impl ForgeLensApp {
                 settings.map = 0;
                 settings.show_panel = true;
                 if let Some(t) = threshold {
-                    settings.threshold = *t;
+                    *settings.threshold_mut(*tool) = *t;
                 }
                 let mut all = serde_json::to_value(&settings.params).unwrap_or_default();
                 if let Some(slot) = all.get_mut(tool.name().replace('-', "_")) {
@@ -237,7 +237,7 @@ impl ForgeLensApp {
                         .get(m.tool.name().replace('-', "_"))
                         .cloned()
                         .unwrap_or_default(),
-                    threshold: Some(self.state.toolbox.threshold),
+                    threshold: Some(self.state.toolbox.threshold(m.tool)),
                 }
             }
             (_, Some(map)) => BookmarkView::Map {

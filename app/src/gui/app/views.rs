@@ -106,7 +106,7 @@ impl ForgeLensApp {
             Entry::Done(done) => done
                 .maps
                 .get_mut(usize::from(self.state.toolbox.map))?
-                .regions(self.state.toolbox.threshold)
+                .regions(self.state.toolbox.threshold(self.state.toolbox.tool))
                 .get(i)
                 .map(|r| r.bbox),
             _ => None,
@@ -306,7 +306,7 @@ fn content(
                     } else {
                         1.0
                     },
-                    threshold: state.toolbox.threshold,
+                    threshold: state.toolbox.threshold(m.tool),
                     binary_mask: state.binary_mask,
                     show_overlay: state.show_overlay,
                 };
