@@ -86,7 +86,7 @@ impl AttentionSnapshots {
         self.run_dir.as_deref()
     }
 
-    pub fn epochs(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn epochs(&self) -> impl Iterator<Item = usize> {
         self.epochs.iter().map(|s| s.epoch)
     }
 
