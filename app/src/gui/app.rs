@@ -61,7 +61,8 @@ pub struct ForgeLensApp {
     pub model: ModelStatus,
     job: Option<Job>,
     displayed: Option<Displayed>,
-    transform: ViewTransform,
+    /// The zoom and pan of every view: the image view's and the attention explorer's.
+    pub transform: ViewTransform,
     selected_region: Option<usize>,
     /// The last error, shown until dismissed or replaced.
     pub error: Option<String>,

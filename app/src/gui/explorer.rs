@@ -1,19 +1,23 @@
-//! The attention explorer: one fusion tile's attention (`engine::attention_explorer`) with a
-//! block slider, a head selector, a source (class token, a clicked query patch, rollout, the
-//! CAM's walk with a step slider) and one line saying what is shown. The tile's attention is
-//! computed by the worker (`Request::Attention`); this view only draws and asks.
+//! The attention explorer, a mode of the image view: one fusion tile's attention
+//! (`engine::attention_explorer`) over the image at the tile's place, zoomed and panned with
+//! the image view's own `ViewTransform`; block slider, head selector, source (class token, a
+//! clicked query patch, rollout, the CAM's walk with a step slider) and one line saying what
+//! is shown. The worker computes the tile (`Request::Attention`); this view draws and asks.
+
+mod tile_view;
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-use egui::{Color32, Rect, Sense, Stroke, TextureHandle, Ui, pos2, vec2};
-use forgelens_engine::attention_explorer::{
-    ExplorerView, Head, Source, TileAttention, mark_patch, over_tile,
-};
-use forgelens_engine::render::Colormap;
+use egui::{Rect, TextureHandle, Ui, UiBuilder, pos2, vec2};
+use forgelens_engine::attention_explorer::{ExplorerView, Head, Source, TileAttention};
 use image::RgbImage;
 
-use super::map_view::to_color_image;
+use super::display::MAX_DISPLAY_SIDE;
+use super::map_view::{MapLook, ViewTransform, colour_scale_ui, to_color_image};
+use super::state::State;
+pub use tile_view::VIEW_LABEL;
+use tile_view::{Layers, at_most, head_grid_ui, overview_ui, tile_picture, zoomable_tile_ui};
 
 /// Which source the explorer shows (the query patch and walk steps are kept apart, so that
 /// switching sources back and forth keeps them).
@@ -33,9 +37,6 @@ pub struct TileRequest {
     pub reply: Sender<Result<TileAttention, String>>,
 }
 
-/// Side of the overview picture's texture, pixels.
-const OVERVIEW_PX: u32 = 240;
-
 /// The tile's attention, the image it was cut from, what is chosen and what is drawn.
 #[derive(Default)]
 pub struct Explorer {
@@ -50,15 +51,17 @@ pub struct Explorer {
     image: Option<Arc<RgbImage>>,
     /// A tile is wanted for `point` and not yet asked for.
     wanted: bool,
-    overview: Option<TextureHandle>,
+    /// The image at display size (its size, pixels), drawn under the tile and as overview.
+    base: Option<([u32; 2], TextureHandle)>,
     tile: Option<TileAttention>,
     pending: Option<Receiver<Result<TileAttention, String>>>,
     error: Option<String>,
     description: String,
-    texture: Option<(ExplorerView, TextureHandle)>,
+    /// The tile's picture, with the view and look it was drawn with.
+    texture: Option<((ExplorerView, MapLook), TextureHandle)>,
     /// Show every head of the block as small multiples (class token and query sources).
     pub head_grid: bool,
-    grid_textures: Option<(ExplorerView, Vec<TextureHandle>)>,
+    grid_textures: Option<((ExplorerView, MapLook), Vec<TextureHandle>)>,
 }
 
 impl Explorer {
@@ -80,16 +83,19 @@ impl Explorer {
     }
 
     /// The worker request for the tile the explorer wants, once; the answer arrives on the
-    /// request's `reply`.
-    pub fn tile_request(&mut self) -> Option<TileRequest> {
+    /// request's `reply`. With no point picked, the tile nearest the centre of the view
+    /// `transform` shows (`None`, the image's centre, when the view is not zoomed).
+    pub fn tile_request(&mut self, transform: &ViewTransform) -> Option<TileRequest> {
         if !self.wanted {
             return None;
         }
         let image = self.image.clone()?;
         self.wanted = false;
+        let zoomed = *transform != ViewTransform::default();
+        let centre = view_centre(transform, image.width(), image.height());
         Some(TileRequest {
             image,
-            point: self.point,
+            point: self.point.or(zoomed.then_some(centre)),
             reply: self.expect_tile(),
         })
     }
@@ -160,8 +166,10 @@ impl Explorer {
         &self.description
     }
 
-    /// Draws the explorer; a click on the tile picks the query patch under it.
-    pub fn ui(&mut self, ui: &mut Ui) {
+    /// Draws the explorer: the controls, then the image view's zoomable view with `transform`
+    /// (the app's, shared with the image view) and `state`'s colour map and opacity; a click
+    /// on the tile picks the query patch under it.
+    pub fn ui(&mut self, ui: &mut Ui, transform: &mut ViewTransform, state: &State) {
         self.poll();
         let Some(tile) = &self.tile else {
             ui.label(match (&self.error, self.pending.is_some()) {
@@ -172,6 +180,7 @@ impl Explorer {
             return;
         };
         let (blocks, heads, steps_model) = (tile.blocks(), tile.heads, tile.propagation_steps);
+        let mut wanted_point = None;
         ui.horizontal_wrapped(|ui| {
             let mut block = self.block + 1;
             ui.add(egui::Slider::new(&mut block, 1..=blocks).text("Block"));
@@ -191,6 +200,13 @@ impl Explorer {
             ui.selectable_value(&mut self.source, SourceKind::Walk, "CAM walk");
             ui.separator();
             ui.add(egui::Slider::new(&mut self.steps, 0..=steps_model.max(8)).text("Walk step"));
+            ui.separator();
+            if ui.button("Zoom to the tile").clicked() {
+                *transform = tile_transform(tile);
+            }
+            if ui.button("Tile at the view's centre").clicked() {
+                wanted_point = Some(view_centre(transform, tile.image_width, tile.image_height));
+            }
         });
         let view = self.view();
         self.description = match view.map(|v| tile.view(&v)) {
@@ -203,57 +219,42 @@ impl Explorer {
         let Some(image) = &self.image else {
             return;
         };
-        if let Some(view) = view
-            && self.texture.as_ref().is_none_or(|(v, _)| *v != view)
-            && let Ok(map) = tile.view(&view)
-        {
-            let picture = draw(image, tile, &view, &map.values);
-            let texture = ui.ctx().load_texture(
-                "attention-explorer",
-                to_color_image(&picture),
+        let look = explorer_look(state);
+        let ctx = ui.ctx().clone();
+        let base = self.base.get_or_insert_with(|| {
+            let small = at_most(image, MAX_DISPLAY_SIDE);
+            let texture = ctx.load_texture(
+                "attention-explorer-image",
+                to_color_image(&small),
                 egui::TextureOptions::LINEAR,
             );
-            self.texture = Some((view, texture));
-        }
-        let picked = overview_ui(ui, &mut self.overview, image, tile);
-        let (crop_w, crop_h) = tile.size_image();
-        let side = ui
-            .available_width()
-            .min(ui.available_height() - 8.0)
-            .max(64.0);
-        let size = vec2(side, side * crop_h / crop_w.max(1.0));
-        let response = match &self.texture {
-            Some((_, texture)) => ui.add(
-                egui::Image::new(texture)
-                    .fit_to_exact_size(size)
-                    .sense(Sense::click())
-                    .alt_text("attention tile"),
-            ),
-            None => {
-                let (rect, response) = ui.allocate_exact_size(size, Sense::click());
-                ui.painter().rect_filled(rect, 0.0, Color32::DARK_GRAY);
-                response
-            }
-        };
-        if response.clicked()
-            && let Some(pos) = response.interact_pointer_pos()
+            ([small.width(), small.height()], texture)
+        });
+        if let Some(view) = view
+            && self
+                .texture
+                .as_ref()
+                .is_none_or(|(k, _)| *k != (view, look))
+            && let Some(picture) = tile_picture(image, tile, &view, look, false)
         {
-            let (ox, oy) = tile.origin_image();
-            let rel = (pos - response.rect.min) / response.rect.size();
-            let (x, y) = (ox + rel.x * crop_w, oy + rel.y * crop_h);
-            if let Ok(patch) = tile.patch_at(x, y) {
-                self.query = Some(patch);
-                self.source = SourceKind::Query;
-            }
+            let texture = ctx.load_texture(
+                "attention-explorer",
+                to_color_image(&at_most(&picture, MAX_DISPLAY_SIDE)),
+                egui::TextureOptions::LINEAR,
+            );
+            self.texture = Some(((view, look), texture));
         }
-        if self.head_grid
-            && let Some(view) = view
-            && matches!(view.source, Source::ClassToken | Source::Query { .. })
-        {
-            let key = ExplorerView {
-                head: Head::Mean,
-                ..view
-            };
+        let grid_view = view.filter(|v| {
+            self.head_grid && matches!(v.source, Source::ClassToken | Source::Query { .. })
+        });
+        if let Some(view) = grid_view {
+            let key = (
+                ExplorerView {
+                    head: Head::Mean,
+                    ..view
+                },
+                look,
+            );
             if self.grid_textures.as_ref().is_none_or(|(k, _)| *k != key) {
                 let textures = (0..tile.heads)
                     .filter_map(|h| {
@@ -261,30 +262,56 @@ impl Explorer {
                             head: Head::Index(h),
                             ..view
                         };
-                        let picture = picture(image, tile, &one)?;
-                        Some(ui.ctx().load_texture(
+                        let picture = tile_picture(image, tile, &one, look, true)?;
+                        Some(ctx.load_texture(
                             format!("attention-explorer-head-{h}"),
-                            to_color_image(&picture),
+                            to_color_image(&at_most(&picture, HEAD_PX)),
                             egui::TextureOptions::LINEAR,
                         ))
                     })
                     .collect();
                 self.grid_textures = Some((key, textures));
             }
-            if let Some((_, textures)) = &self.grid_textures {
-                let side = 120.0;
-                ui.horizontal_wrapped(|ui| {
-                    for (h, texture) in textures.iter().enumerate() {
-                        ui.add(
-                            egui::Image::new(texture)
-                                .fit_to_exact_size(vec2(side, side * crop_h / crop_w.max(1.0)))
-                                .alt_text(format!("block {}, head {}", view.block + 1, h + 1)),
-                        );
-                    }
-                });
-            }
         }
-        if let Some(point) = picked {
+
+        let available = ui.available_rect_before_wrap();
+        let side_width = SIDE_WIDTH.min(available.width() * 0.4);
+        let side_rect = Rect::from_min_size(available.min, vec2(side_width, available.height()));
+        let main_rect = Rect::from_min_max(
+            pos2(available.min.x + side_width + 8.0, available.min.y),
+            available.max,
+        );
+        let mut side = ui.new_child(UiBuilder::new().max_rect(side_rect));
+        side.label("The tile (click the overview to explore another):");
+        let picked = overview_ui(&mut side, &base.1, tile, side_width);
+        colour_scale_ui(&mut side, look.colormap, "0", "1 (fixed scale)");
+        if let (Some(view), Some((_, textures))) = (grid_view, &self.grid_textures) {
+            side.label(format!(
+                "Every head of block {}, over the whole tile (not zoomed: the small \
+                 multiples compare heads at a glance; the view on the right zooms):",
+                view.block + 1
+            ));
+            egui::ScrollArea::vertical().show(&mut side, |ui| {
+                head_grid_ui(ui, textures, tile, view.block, side_width);
+            });
+        }
+        let mut main = ui.new_child(UiBuilder::new().max_rect(main_rect));
+        let layers = Layers {
+            image: &base.1,
+            image_size: base.0,
+            tile_picture: self
+                .texture
+                .as_ref()
+                .filter(|(k, _)| Some(k.0) == view)
+                .map(|(_, t)| t),
+            query: self.query.filter(|_| self.source == SourceKind::Query),
+        };
+        if let Some(patch) = zoomable_tile_ui(&mut main, tile, layers, transform) {
+            self.query = Some(patch);
+            self.source = SourceKind::Query;
+        }
+        ui.advance_cursor_after_rect(available);
+        if let Some(point) = picked.or(wanted_point) {
             self.point = Some(point);
             self.query = None;
             self.wanted = true;
@@ -292,68 +319,43 @@ impl Explorer {
     }
 }
 
-/// The whole image, small, with the tile outlined; returns the image point clicked (whose
-/// tile is then asked for).
-fn overview_ui(
-    ui: &mut Ui,
-    texture: &mut Option<TextureHandle>,
-    image: &RgbImage,
-    tile: &TileAttention,
-) -> Option<(f32, f32)> {
-    let (w, h) = image.dimensions();
-    let texture = texture.get_or_insert_with(|| {
-        let scale = f64::from(OVERVIEW_PX) / f64::from(w.max(h));
-        let small = image::imageops::thumbnail(
-            image,
-            ((f64::from(w) * scale).round() as u32).max(1),
-            ((f64::from(h) * scale).round() as u32).max(1),
-        );
-        ui.ctx().load_texture(
-            "attention-explorer-overview",
-            to_color_image(&small),
-            egui::TextureOptions::LINEAR,
-        )
-    });
-    ui.label("Tile (click the overview to explore another tile):");
-    let size = vec2(160.0, 160.0 * h as f32 / w as f32);
-    let response = ui.add(
-        egui::Image::new(&*texture)
-            .fit_to_exact_size(size)
-            .sense(Sense::click())
-            .alt_text("image overview"),
-    );
-    let to_screen = |x: f32, y: f32| {
-        response.rect.min + vec2(x / w as f32, y / h as f32) * response.rect.size()
-    };
+/// Side column width, points.
+const SIDE_WIDTH: f32 = 200.0;
+/// Longest side of a head's small multiple, pixels.
+const HEAD_PX: u32 = 256;
+
+/// The image view's look for a continuous map (the colour map, and the opacity when the
+/// overlay is on); the binary mask is the image view's, for the analysis' maps.
+fn explorer_look(state: &State) -> MapLook {
+    MapLook {
+        colormap: state.colormap,
+        opacity: if state.show_overlay {
+            state.opacity
+        } else {
+            1.0
+        },
+        threshold: 0.5,
+        binary_mask: false,
+        show_overlay: state.show_overlay,
+    }
+}
+
+/// The transform that fills the view with the tile (as far as the zoom limits allow).
+fn tile_transform(tile: &TileAttention) -> ViewTransform {
     let (ox, oy) = tile.origin_image();
     let (tw, th) = tile.size_image();
-    ui.painter().rect_stroke(
-        Rect::from_min_max(to_screen(ox, oy), to_screen(ox + tw, oy + th)),
-        0.0,
-        Stroke::new(1.5, Color32::from_rgb(0, 255, 255)),
-        egui::StrokeKind::Inside,
-    );
-    let pos = response
-        .interact_pointer_pos()
-        .filter(|_| response.clicked())?;
-    let rel = (pos - response.rect.min) / response.rect.size();
-    let point = pos2(rel.x * w as f32, rel.y * h as f32);
-    Some((
-        point.x.clamp(0.0, w as f32 - 1.0),
-        point.y.clamp(0.0, h as f32 - 1.0),
-    ))
+    let (w, h) = (tile.image_width as f32, tile.image_height as f32);
+    ViewTransform::centred(
+        vec2((ox + tw / 2.0) / w, (oy + th / 2.0) / h),
+        1.0 / (tw / w).max(th / h),
+    )
 }
 
-/// A view's map over the tile's crop, a query patch outlined.
-fn draw(image: &RgbImage, tile: &TileAttention, view: &ExplorerView, values: &[f32]) -> RgbImage {
-    let mut picture = over_tile(image, tile, values, Colormap::Inferno, 0.6);
-    if let Source::Query { patch } = view.source {
-        mark_patch(&mut picture, tile, patch);
-    }
-    picture
-}
-
-fn picture(image: &RgbImage, tile: &TileAttention, view: &ExplorerView) -> Option<RgbImage> {
-    let map = tile.view(view).ok()?;
-    Some(draw(image, tile, view, &map.values))
+/// The image point (pixels) at the centre of the view of a `width` x `height` image.
+fn view_centre(transform: &ViewTransform, width: u32, height: u32) -> (f32, f32) {
+    let (w, h) = (width as f32, height as f32);
+    (
+        (transform.center.x * w).clamp(0.0, w - 1.0),
+        (transform.center.y * h).clamp(0.0, h - 1.0),
+    )
 }

@@ -87,6 +87,13 @@ impl Default for ViewTransform {
 impl ViewTransform {
     pub const MAX_ZOOM: f32 = 32.0;
 
+    /// `zoom` about `center` (image-normalised), clamped as zooming and panning clamp.
+    pub fn centred(center: Vec2, zoom: f32) -> Self {
+        let mut t = Self { zoom, center };
+        t.clamp();
+        t
+    }
+
     fn half_extent(&self) -> f32 {
         0.5 / self.zoom
     }
@@ -108,17 +115,26 @@ impl ViewTransform {
     }
 
     /// Image-normalised point to screen, for a view drawn in `rect`.
-    fn screen_point(&self, rect: Rect, p: Vec2) -> Pos2 {
+    pub fn screen_point(&self, rect: Rect, p: Vec2) -> Pos2 {
         let uv = self.uv();
         pos2(
             rect.min.x + (p.x - uv.min.x) / uv.width() * rect.width(),
             rect.min.y + (p.y - uv.min.y) / uv.height() * rect.height(),
         )
     }
+
+    /// Screen point to image-normalised, for a view drawn in `rect` (`screen_point`'s inverse).
+    pub fn image_point(&self, rect: Rect, pos: Pos2) -> Vec2 {
+        let uv = self.uv();
+        vec2(
+            uv.min.x + (pos.x - rect.min.x) / rect.width() * uv.width(),
+            uv.min.y + (pos.y - rect.min.y) / rect.height() * uv.height(),
+        )
+    }
 }
 
 /// Largest rectangle of the image's aspect ratio that fits `available`, centred.
-fn fit(available: Rect, image_size: [u32; 2]) -> Rect {
+pub fn fit(available: Rect, image_size: [u32; 2]) -> Rect {
     let aspect = image_size[0] as f32 / image_size[1].max(1) as f32;
     let mut size = available.size();
     if size.x / size.y.max(1.0) > aspect {
@@ -129,7 +145,8 @@ fn fit(available: Rect, image_size: [u32; 2]) -> Rect {
     Rect::from_center_size(available.center(), size)
 }
 
-/// Zooms and pans `transform` from the pointer over a view drawn in `rect`.
+/// Zooms (wheel or pinch, about the pointer) and pans (drag) `transform` from the pointer
+/// over a view drawn in `rect`; double-click resets.
 fn interact(ui: &Ui, response: &egui::Response, rect: Rect, transform: &mut ViewTransform) {
     if response.double_clicked() {
         *transform = ViewTransform::default();
@@ -140,17 +157,14 @@ fn interact(ui: &Ui, response: &egui::Response, rect: Rect, transform: &mut View
         transform.clamp();
     }
     if response.hovered() {
-        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
-        if scroll != 0.0
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = (scroll / 200.0).exp() * pinch;
+        if factor != 1.0
             && let Some(pointer) = response.hover_pos()
         {
-            let uv = transform.uv();
-            let at = vec2(
-                uv.min.x + (pointer.x - rect.min.x) / rect.width() * uv.width(),
-                uv.min.y + (pointer.y - rect.min.y) / rect.height() * uv.height(),
-            );
+            let at = transform.image_point(rect, pointer);
             let old = transform.zoom;
-            transform.zoom = (old * (scroll / 200.0).exp()).clamp(1.0, ViewTransform::MAX_ZOOM);
+            transform.zoom = (old * factor).clamp(1.0, ViewTransform::MAX_ZOOM);
             // Keep the point under the pointer where it is.
             transform.center = at + (transform.center - at) * (old / transform.zoom);
             transform.clamp();
@@ -184,6 +198,60 @@ fn view_size(ui: &Ui, below: f32) -> Vec2 {
     vec2(size.x, (size.y - below).max(16.0))
 }
 
+/// A view as drawn: where the image lies on screen under the transform, to draw over it
+/// in image coordinates and to map the pointer back to the image.
+pub struct ViewArea {
+    /// The view's whole area (click and drag); the image is fitted inside it.
+    pub response: egui::Response,
+    /// The whole image at zoom 1: the fitted rectangle the visible part fills.
+    pub rect: Rect,
+    /// The transform the view was drawn with (after this frame's zoom and pan).
+    pub transform: ViewTransform,
+}
+
+impl ViewArea {
+    /// An image-normalised point on screen.
+    pub fn to_screen(&self, p: Vec2) -> Pos2 {
+        self.transform.screen_point(self.rect, p)
+    }
+
+    /// A screen point in the image's normalised coordinates (outside [0, 1]² off the image).
+    pub fn to_image(&self, pos: Pos2) -> Vec2 {
+        self.transform.image_point(self.rect, pos)
+    }
+
+    /// A painter clipped to the image's part of the view.
+    pub fn painter(&self, ui: &Ui) -> egui::Painter {
+        ui.painter_at(self.response.rect.intersect(self.rect))
+    }
+}
+
+/// Allocates a view of an image of `image_size` in `ui`'s available space (less `below`
+/// points), zooms and pans `transform` from the pointer and draws `texture` through it.
+/// `label` names the view in its hover text.
+pub fn zoomable_ui(
+    ui: &mut Ui,
+    label: &str,
+    texture: &TextureHandle,
+    image_size: [u32; 2],
+    transform: &mut ViewTransform,
+    below: f32,
+) -> ViewArea {
+    let (outer, response) = ui.allocate_exact_size(view_size(ui, below), Sense::click_and_drag());
+    let rect = fit(outer, image_size);
+    let response = response.on_hover_text(format!(
+        "{label}: scroll or pinch to zoom, drag to pan, double-click to reset"
+    ));
+    interact(ui, &response, rect, transform);
+    ui.painter_at(outer)
+        .image(texture.id(), rect, transform.uv(), Color32::WHITE);
+    ViewArea {
+        response,
+        rect,
+        transform: *transform,
+    }
+}
+
 /// Draws one view into `ui`'s available space (less `below` points); updates `transform`
 /// from the pointer. `highlight` is a box in display-image pixels.
 pub fn view_ui(
@@ -197,16 +265,9 @@ pub fn view_ui(
 ) {
     ui.vertical(|ui| {
         ui.label(egui::RichText::new(title).strong());
-        let (outer, response) =
-            ui.allocate_exact_size(view_size(ui, below), Sense::click_and_drag());
-        let rect = fit(outer, image_size);
-        let response = response.on_hover_text(format!(
-            "{title}: scroll to zoom, drag to pan, double-click to reset"
-        ));
-        interact(ui, &response, rect, transform);
-        let painter = ui.painter_at(outer);
-        painter.image(texture.id(), rect, transform.uv(), Color32::WHITE);
-        highlight_box(&painter, rect, transform, image_size, highlight);
+        let area = zoomable_ui(ui, title, texture, image_size, transform, below);
+        let painter = ui.painter_at(area.response.rect);
+        highlight_box(&painter, area.rect, transform, image_size, highlight);
     });
 }
 

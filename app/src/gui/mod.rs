@@ -29,6 +29,7 @@ pub use app::{ForgeLensApp, ModelStatus, ToolStatus};
 pub use case_panel::{CaseForm, CasePanel};
 pub use command::{Command, Mode};
 pub use keys::KeysWindow;
+pub use map_view::ViewTransform;
 pub use state::{Layout, State, ViewKind};
 pub use toolbox::{ToolMap, ToolboxSettings};
 

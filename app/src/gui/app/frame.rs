@@ -133,14 +133,14 @@ impl eframe::App for ForgeLensApp {
                 batch.ui(ui, self.state.inconclusive_below, &mut commands)
             }
             (Mode::Explorer, _) => {
-                if let Some(r) = self.explorer.tile_request() {
+                if let Some(r) = self.explorer.tile_request(&self.transform) {
                     self.worker.send(Request::Attention {
                         image: r.image,
                         point: r.point,
                         reply: r.reply,
                     });
                 }
-                self.explorer.ui(ui);
+                self.explorer.ui(ui, &mut self.transform, &self.state);
             }
             _ => self.views_ui(ui),
         });
