@@ -21,6 +21,8 @@ mod toolbox_params;
 mod top_bar;
 pub mod training;
 pub mod training_attention;
+mod training_log;
+mod training_settings;
 mod worker;
 
 use std::path::PathBuf;

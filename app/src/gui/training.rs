@@ -14,191 +14,18 @@ use forgelens_engine::model::Preset;
 use forgelens_engine::progress::CancelToken;
 use forgelens_engine::render::Colormap;
 use forgelens_engine::{DeviceChoice, Label, select_device};
-use forgelens_training::train::figures::{DensityFigure, EmbeddingFigure};
 use forgelens_training::train::{
     EpochRecord, TrainError, TrainEvent, TrainOptions, TrainingConfig, default_cache_dir, train,
 };
-use serde::{Deserialize, Serialize};
 
 use super::command::Command;
 use super::training_attention::AttentionSnapshots;
-
-/// The panel's form, persisted with the rest of the app's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TrainingSettings {
-    pub data: Option<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub preset: String,
-    pub teacher_epochs: usize,
-    pub student_epochs: usize,
-    pub generalizer_epochs: usize,
-    pub rounds: usize,
-    pub classifier_epochs: usize,
-    pub localisation_epochs: usize,
-    pub batch_size: usize,
-    pub detector_lr: f64,
-    pub localisation_lr: f64,
-    pub margin: f32,
-    /// Comma-separated; empty = every generator.
-    pub train_generators: String,
-    /// 0 = whole epochs.
-    pub max_steps_per_epoch: usize,
-}
-
-impl Default for TrainingSettings {
-    fn default() -> Self {
-        Self::from_config("small", &TrainingConfig::for_preset(Preset::Small))
-    }
-}
-
-impl TrainingSettings {
-    pub fn from_config(preset: &str, c: &TrainingConfig) -> Self {
-        Self {
-            data: None,
-            out: None,
-            preset: preset.to_string(),
-            teacher_epochs: c.teacher_epochs,
-            student_epochs: c.student_epochs,
-            generalizer_epochs: c.generalizer_epochs,
-            rounds: c.rounds,
-            classifier_epochs: c.classifier_epochs,
-            localisation_epochs: c.localisation_epochs,
-            batch_size: c.batch_size,
-            detector_lr: c.detector_optimizer.lr,
-            localisation_lr: c.localisation_optimizer.lr,
-            margin: c.margin,
-            train_generators: c.train_generators.join(","),
-            max_steps_per_epoch: c.max_steps_per_epoch,
-        }
-    }
-
-    /// The preset's config with the form's values.
-    pub fn config(&self) -> Result<TrainingConfig, String> {
-        let preset: Preset = self.preset.parse()?;
-        let mut c = TrainingConfig::for_preset(preset);
-        c.teacher_epochs = self.teacher_epochs;
-        c.student_epochs = self.student_epochs;
-        c.generalizer_epochs = self.generalizer_epochs;
-        c.rounds = self.rounds.max(1);
-        c.classifier_epochs = self.classifier_epochs;
-        c.localisation_epochs = self.localisation_epochs;
-        c.batch_size = self.batch_size.max(1);
-        c.detector_optimizer.lr = self.detector_lr;
-        c.localisation_optimizer.lr = self.localisation_lr;
-        c.margin = self.margin;
-        c.max_steps_per_epoch = self.max_steps_per_epoch;
-        c.train_generators = self
-            .train_generators
-            .split(',')
-            .map(str::trim)
-            .filter(|g| !g.is_empty())
-            .map(String::from)
-            .collect();
-        Ok(c)
-    }
-}
+pub use super::training_log::TrainingLog;
+pub use super::training_settings::TrainingSettings;
 
 enum Message {
     Event(TrainEvent),
     Done(Result<PathBuf, String>),
-}
-
-/// What the current (or last) run has reported.
-#[derive(Default)]
-pub struct TrainingLog {
-    pub phases: Vec<String>,
-    /// Per phase, 0..1.
-    pub phase_progress: Vec<f32>,
-    pub status: String,
-    /// Per phase name, per loss term: `(global step, value)`.
-    pub losses: BTreeMap<String, BTreeMap<String, Vec<[f64; 2]>>>,
-    pub epochs: Vec<EpochRecord>,
-    pub densities: Vec<DensityFigure>,
-    pub embedding: Option<EmbeddingFigure>,
-    pub warnings: Vec<String>,
-    pub finished_model: Option<PathBuf>,
-    pub error: Option<String>,
-    pub current_phase: Option<String>,
-    steps_seen: BTreeMap<String, usize>,
-}
-
-impl TrainingLog {
-    fn take(&mut self, event: TrainEvent) {
-        match event {
-            TrainEvent::Started {
-                phases,
-                resumed,
-                train_images,
-                val_images,
-                ..
-            } => {
-                self.phase_progress = vec![0.0; phases.len()];
-                self.phases = phases;
-                self.status = format!(
-                    "{train_images} train / {val_images} val images{}",
-                    resumed
-                        .map(|r| format!(", resumed at {r}"))
-                        .unwrap_or_default()
-                );
-            }
-            TrainEvent::Preparing { what, done, total } => {
-                self.status = format!("preparing {what}: {done}/{total}");
-            }
-            TrainEvent::PhaseStarted { phase, name, .. } => {
-                for p in self.phase_progress.iter_mut().take(phase) {
-                    *p = 1.0;
-                }
-                self.current_phase = Some(name);
-            }
-            TrainEvent::Step {
-                phase,
-                name,
-                epoch,
-                epochs,
-                step,
-                steps,
-                losses,
-                eta_seconds,
-            } => {
-                if let Some(p) = self.phase_progress.get_mut(phase) {
-                    *p = ((epoch - 1) * steps + step) as f32 / (epochs * steps).max(1) as f32;
-                }
-                let n = self.steps_seen.entry(name.clone()).or_insert(0);
-                *n += 1;
-                let x = *n as f64;
-                let curves = self.losses.entry(name.clone()).or_default();
-                for (term, value) in losses {
-                    curves.entry(term).or_default().push([x, f64::from(value)]);
-                }
-                self.status = format!(
-                    "{name}: epoch {epoch}/{epochs}, step {step}/{steps}, about {:.0} s left in this stage",
-                    eta_seconds
-                );
-            }
-            TrainEvent::Epoch(record) => self.epochs.push(record),
-            TrainEvent::PhaseFinished { phase, .. } => {
-                if let Some(p) = self.phase_progress.get_mut(phase) {
-                    *p = 1.0;
-                }
-            }
-            TrainEvent::Figure { json, .. } => {
-                if let Ok(text) = std::fs::read_to_string(&json) {
-                    if let Ok(d) = serde_json::from_str::<DensityFigure>(&text) {
-                        self.densities.retain(|f| f.when != d.when);
-                        self.densities.push(d);
-                    } else if let Ok(e) = serde_json::from_str::<EmbeddingFigure>(&text) {
-                        self.embedding = Some(e);
-                    }
-                }
-            }
-            TrainEvent::Warning(w) => self.warnings.push(w),
-            TrainEvent::Finished { model_dir, seconds } => {
-                self.status = format!("finished in {:.1} min", seconds / 60.0);
-                self.finished_model = Some(model_dir);
-            }
-        }
-    }
 }
 
 struct Job {
@@ -269,10 +96,7 @@ impl TrainingPanel {
                 ctx.request_repaint();
             })
             .map_err(|e| e.to_string())?;
-        self.log = TrainingLog {
-            status: "starting…".into(),
-            ..TrainingLog::default()
-        };
+        self.log = TrainingLog::starting();
         self.job = Some(Job { cancel, rx });
         Ok(())
     }
