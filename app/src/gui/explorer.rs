@@ -139,6 +139,7 @@ impl Explorer {
         self.query = self.query.filter(|&q| q < tile.patches());
         self.tile = Some(tile);
         self.texture = None;
+        self.grid_textures = None;
         self.error = None;
     }
 
