@@ -283,9 +283,10 @@ impl Explorer {
             available.max,
         );
         let mut side = ui.new_child(UiBuilder::new().max_rect(side_rect));
+        side.set_clip_rect(side_rect.intersect(ui.clip_rect()));
         side.label("The tile (click the overview to explore another):");
         let picked = overview_ui(&mut side, &base.1, tile, side_width);
-        colour_scale_ui(&mut side, look.colormap, "0", "1 (fixed scale)");
+        colour_scale_ui(&mut side, look.colormap, "0", "1");
         if let (Some(view), Some((_, textures))) = (grid_view, &self.grid_textures) {
             side.label(format!(
                 "Every head of block {}, over the whole tile (not zoomed: the small \
