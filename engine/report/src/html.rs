@@ -156,63 +156,9 @@ pub fn render_html(
         html += &format!("<h2>{}</h2>\n", escape(&section.title));
         for block in &section.blocks {
             match block {
-                Block::Fields(fields) => {
-                    html += "<table class=\"fields\">\n";
-                    for f in fields {
-                        let alert = matches!(f.label.as_str(), "WARNING" | "INCONCLUSIVE");
-                        html += &format!(
-                            "<tr><th{}>{}</th><td{}>{}</td></tr>\n",
-                            if alert { " class=\"alert\"" } else { "" },
-                            escape(&f.label),
-                            match (alert, f.mono) {
-                                (true, _) => " class=\"alert\"",
-                                (false, true) => " class=\"mono\"",
-                                (false, false) => "",
-                            },
-                            escape(&f.value)
-                        );
-                    }
-                    html += "</table>\n";
-                }
-                Block::Table {
-                    headers,
-                    rows,
-                    mono_columns,
-                } => {
-                    html += "<table>\n<thead><tr>";
-                    for h in headers {
-                        html += &format!("<th>{}</th>", escape(h));
-                    }
-                    html += "</tr></thead>\n";
-                    for row in rows {
-                        html += "<tr>";
-                        for (i, cell) in row.iter().enumerate() {
-                            html += &format!(
-                                "<td{}>{}</td>",
-                                if mono_columns.contains(&i) {
-                                    " class=\"mono\""
-                                } else {
-                                    ""
-                                },
-                                escape(cell)
-                            );
-                        }
-                        html += "</tr>\n";
-                    }
-                    html += "</table>\n";
-                }
-                Block::Paragraphs(paragraphs) => {
-                    for p in paragraphs {
-                        let lead = if p.ends_with(':') {
-                            " class=\"lead\""
-                        } else {
-                            ""
-                        };
-                        html += &format!("<p{lead}>{}</p>\n", escape(p));
-                    }
-                }
                 Block::Figures => html += &figures_html(report, figures),
                 Block::ToolMaps(index) => html += &tool_figures_html(figures, *index),
+                text => html += &text_block_html(text),
             }
         }
     }
@@ -228,17 +174,89 @@ pub fn render_html(
             ""
         }
     );
-    html += &format!(
+    html += &embedded_json_html(report_json, signature);
+    html += "</body>\n</html>\n";
+    html
+}
+
+/// A text block (fields, a table, paragraphs) as HTML; pictures (`Figures`, `ToolMaps`) are
+/// the caller's, which alone has them, and give nothing here.
+pub(crate) fn text_block_html(block: &Block) -> String {
+    let mut html = String::new();
+    match block {
+        Block::Fields(fields) => {
+            html += "<table class=\"fields\">\n";
+            for f in fields {
+                let alert = matches!(f.label.as_str(), "WARNING" | "INCONCLUSIVE");
+                html += &format!(
+                    "<tr><th{}>{}</th><td{}>{}</td></tr>\n",
+                    if alert { " class=\"alert\"" } else { "" },
+                    escape(&f.label),
+                    match (alert, f.mono) {
+                        (true, _) => " class=\"alert\"",
+                        (false, true) => " class=\"mono\"",
+                        (false, false) => "",
+                    },
+                    escape(&f.value)
+                );
+            }
+            html += "</table>\n";
+        }
+        Block::Table {
+            headers,
+            rows,
+            mono_columns,
+        } => {
+            html += "<table>\n<thead><tr>";
+            for h in headers {
+                html += &format!("<th>{}</th>", escape(h));
+            }
+            html += "</tr></thead>\n";
+            for row in rows {
+                html += "<tr>";
+                for (i, cell) in row.iter().enumerate() {
+                    html += &format!(
+                        "<td{}>{}</td>",
+                        if mono_columns.contains(&i) {
+                            " class=\"mono\""
+                        } else {
+                            ""
+                        },
+                        escape(cell)
+                    );
+                }
+                html += "</tr>\n";
+            }
+            html += "</table>\n";
+        }
+        Block::Paragraphs(paragraphs) => {
+            for p in paragraphs {
+                let lead = if p.ends_with(':') {
+                    " class=\"lead\""
+                } else {
+                    ""
+                };
+                html += &format!("<p{lead}>{}</p>\n", escape(p));
+            }
+        }
+        Block::Figures | Block::ToolMaps(_) => {}
+    }
+    html
+}
+
+/// The report JSON (and its signature) as `application/json` script elements, verbatim:
+/// `json` must be the exact bytes `signature` (if any) signs.
+pub(crate) fn embedded_json_html(json: &str, signature: Option<&ReportSignature>) -> String {
+    let mut html = format!(
         "<script type=\"application/json\" id=\"{HTML_REPORT_ID}\">\n{}\n</script>\n",
-        escape_script_json(report_json)
+        escape_script_json(json)
     );
     if let Some(signature) = signature {
-        let json = serde_json::to_string_pretty(signature).expect("a signature serialises");
+        let text = serde_json::to_string_pretty(signature).expect("a signature serialises");
         html += &format!(
             "<script type=\"application/json\" id=\"{HTML_SIGNATURE_ID}\">\n{}\n</script>\n",
-            escape_script_json(&json)
+            escape_script_json(&text)
         );
     }
-    html += "</body>\n</html>\n";
     html
 }

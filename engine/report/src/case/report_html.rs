@@ -3,9 +3,7 @@
 
 use super::report::CaseReport;
 use super::report_sections::case_sections;
-use crate::embed::{HTML_REPORT_ID, HTML_SIGNATURE_ID, escape_script_json};
-use crate::html::escape;
-use crate::sections::Block;
+use crate::html::{embedded_json_html, escape, text_block_html};
 use crate::signing::ReportSignature;
 
 const STYLE: &str = r#"
@@ -23,10 +21,6 @@ footer { margin-top: 2rem; font-size: 0.8rem; color: #666; }
 @media print { @page { size: A4; margin: 15mm; } body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; } tr { break-inside: avoid; } }
 "#;
-
-fn mono_class(mono: bool) -> &'static str {
-    if mono { " class=\"mono\"" } else { "" }
-}
 
 /// The HTML page; `json` must be the exact bytes `signature` (if any) signs.
 pub(super) fn render(
@@ -48,50 +42,8 @@ pub(super) fn render(
     for section in case_sections(report) {
         html += &format!("<h2>{}</h2>\n", escape(&section.title));
         for block in &section.blocks {
-            match block {
-                Block::Fields(fields) => {
-                    html += "<table class=\"fields\">\n";
-                    for f in fields {
-                        html += &format!(
-                            "<tr><th>{}</th><td{}>{}</td></tr>\n",
-                            escape(&f.label),
-                            mono_class(f.mono),
-                            escape(&f.value)
-                        );
-                    }
-                    html += "</table>\n";
-                }
-                Block::Table {
-                    headers,
-                    rows,
-                    mono_columns,
-                } => {
-                    html += "<table>\n<tr>";
-                    for h in headers {
-                        html += &format!("<th>{}</th>", escape(h));
-                    }
-                    html += "</tr>\n";
-                    for row in rows {
-                        html += "<tr>";
-                        for (i, cell) in row.iter().enumerate() {
-                            html += &format!(
-                                "<td{}>{}</td>",
-                                mono_class(mono_columns.contains(&i)),
-                                escape(cell)
-                            );
-                        }
-                        html += "</tr>\n";
-                    }
-                    html += "</table>\n";
-                }
-                Block::Paragraphs(paragraphs) => {
-                    for p in paragraphs {
-                        html += &format!("<p>{}</p>\n", escape(p));
-                    }
-                }
-                // The case report shows no pictures; each item report has them.
-                _ => {}
-            }
+            // The case report shows no pictures; each item report has them.
+            html += &text_block_html(block);
         }
     }
     html += &format!(
@@ -106,16 +58,6 @@ pub(super) fn render(
             ""
         }
     );
-    html += &format!(
-        "<script type=\"application/json\" id=\"{HTML_REPORT_ID}\">\n{}\n</script>\n",
-        escape_script_json(json)
-    );
-    if let Some(signature) = signature {
-        let text = serde_json::to_string_pretty(signature).expect("a signature serialises");
-        html += &format!(
-            "<script type=\"application/json\" id=\"{HTML_SIGNATURE_ID}\">\n{}\n</script>\n",
-            escape_script_json(&text)
-        );
-    }
+    html += &embedded_json_html(json, signature);
     html + "</body>\n</html>\n"
 }
