@@ -358,6 +358,18 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `verify-report REPORT IMAGE --model MODEL`, its output.
+fn verify_report(report: &Path, image: &Path, model: &Path) -> Output {
+    forgelens()
+        .arg("verify-report")
+        .arg(report)
+        .arg(image)
+        .arg("--model")
+        .arg(model)
+        .output()
+        .expect("runs")
+}
+
 /// The `toolbox.runs[].tool` names of a JSON report file.
 fn tool_runs(report: &Path) -> Vec<String> {
     let bytes = std::fs::read(report).expect("report written");
@@ -408,14 +420,7 @@ fn report_tools_are_included_and_bad_names_refused() {
         .and_then(|s| s.as_str())
         .expect("the Content Credentials status, always");
     assert!(!credentials.is_empty());
-    let out = forgelens()
-        .arg("verify-report")
-        .arg(&json)
-        .arg(&image)
-        .arg("--model")
-        .arg(&model)
-        .output()
-        .expect("runs");
+    let out = verify_report(&json, &image, &model);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("PASS  file SHA-256") && stdout.contains("PASS  toolbox maps"),
@@ -477,14 +482,7 @@ fn report_tools_take_inspects_parameters_and_verify_reruns_with_them() {
         (Some(90), Some(16)),
         "{ela}"
     );
-    let out = forgelens()
-        .arg("verify-report")
-        .arg(&json)
-        .arg(&image)
-        .arg("--model")
-        .arg(&model)
-        .output()
-        .expect("runs");
+    let out = verify_report(&json, &image, &model);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("PASS  toolbox maps"), "{stdout}");
 
