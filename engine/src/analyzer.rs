@@ -88,7 +88,10 @@ impl std::fmt::Debug for Analyzer {
 }
 
 impl Analyzer {
-    pub fn new(model: LoadedModel, device: SelectedDevice, options: AnalyzerOptions) -> Self {
+    /// The fusion net's batch norms are folded into their convolutions here: an analyzer
+    /// only infers.
+    pub fn new(mut model: LoadedModel, device: SelectedDevice, options: AnalyzerOptions) -> Self {
+        model.model.fusion = model.model.fusion.fold_batch_norm();
         Self {
             model,
             device,

@@ -10,6 +10,8 @@ use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
+use crate::nn::cpu_fast::fold_batch_norm;
+
 /// Conformer's bottleneck expansion: the 3x3 runs at `channels_out / 4`.
 pub const EXPANSION: usize = 4;
 
@@ -34,6 +36,9 @@ pub struct ConvBlock {
     pub bn3: BatchNorm,
     pub residual_conv: Option<Conv2d>,
     pub residual_bn: Option<BatchNorm>,
+    /// The batch norms are folded into their convolutions (inference only) and skipped.
+    #[module(skip)]
+    pub folded: bool,
 }
 
 impl ConvBlockConfig {
@@ -59,11 +64,28 @@ impl ConvBlockConfig {
                 .res_conv
                 .then(|| conv(self.channels_in, self.channels_out, 1, self.stride)),
             residual_bn: self.res_conv.then(|| bn(self.channels_out)),
+            folded: false,
         }
     }
 }
 
 impl ConvBlock {
+    /// For inference: every batch norm folded into the convolution before it.
+    pub fn fold_batch_norm(mut self) -> Self {
+        if self.folded {
+            return self;
+        }
+        self.conv1 = fold_batch_norm(self.conv1, &self.bn1);
+        self.conv2 = fold_batch_norm(self.conv2, &self.bn2);
+        self.conv3 = fold_batch_norm(self.conv3, &self.bn3);
+        self.residual_conv = match (self.residual_conv, &self.residual_bn) {
+            (Some(conv), Some(bn)) => Some(fold_batch_norm(conv, bn)),
+            (conv, _) => conv,
+        };
+        self.folded = true;
+        self
+    }
+
     /// `from_transformer`, when given, is added to the input of the 3x3 convolution.
     /// Returns the block output and the 3x3 stage's activations.
     pub fn forward(
@@ -72,15 +94,16 @@ impl ConvBlock {
         from_transformer: Option<Tensor<4>>,
     ) -> (Tensor<4>, Tensor<4>) {
         // x: [batch, c_in, h, w]
+        let norm = |bn: &BatchNorm, y: Tensor<4>| if self.folded { y } else { bn.forward(y) };
         let residual = x.clone();
-        let mut y = relu(self.bn1.forward(self.conv1.forward(x))); // [batch, c_out / 4, h, w]
+        let mut y = relu(norm(&self.bn1, self.conv1.forward(x))); // [batch, c_out / 4, h, w]
         if let Some(t) = from_transformer {
             y = y + t;
         }
-        let mid = relu(self.bn2.forward(self.conv2.forward(y))); // [batch, c_out / 4, h / s, w / s]
-        let y = self.bn3.forward(self.conv3.forward(mid.clone())); // [batch, c_out, h / s, w / s]
+        let mid = relu(norm(&self.bn2, self.conv2.forward(y))); // [batch, c_out / 4, h / s, w / s]
+        let y = norm(&self.bn3, self.conv3.forward(mid.clone())); // [batch, c_out, h / s, w / s]
         let residual = match (&self.residual_conv, &self.residual_bn) {
-            (Some(conv), Some(bn)) => bn.forward(conv.forward(residual)),
+            (Some(conv), Some(bn)) => norm(bn, conv.forward(residual)),
             _ => residual,
         };
         (relu(y + residual), mid)

@@ -6,10 +6,12 @@ use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, LayerNorm, LayerNormConfig};
-use burn::tensor::activation::{gelu, relu};
+use burn::tensor::activation::relu;
 use burn::tensor::module::{avg_pool2d, interpolate};
 use burn::tensor::ops::{AvgPoolOptions, InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
+
+use crate::nn::cpu_fast::{fold_batch_norm, gelu};
 
 #[derive(Config, Debug)]
 pub struct CouplingConfig {
@@ -33,6 +35,9 @@ pub struct FcuUp {
     pub conv_project: Conv2d,
     pub bn: BatchNorm,
     pub stride: usize,
+    /// `bn` is folded into `conv_project` (inference only) and skipped.
+    #[module(skip)]
+    pub folded: bool,
 }
 
 impl CouplingConfig {
@@ -55,6 +60,7 @@ impl CouplingConfig {
                 .with_epsilon(1e-6)
                 .init(device),
             stride: self.stride,
+            folded: false,
         }
     }
 }
@@ -63,12 +69,14 @@ impl FcuDown {
     /// CNN features to tokens, with the transformer's class token re-attached.
     pub fn forward(&self, x: Tensor<4>, tokens: Tensor<3>) -> Tensor<3> {
         // x: [batch, c, h, w]; tokens: [batch, 1 + grid², embed]
-        let x = self.conv_project.forward(x); // [batch, embed, h, w]
+        // Average pooling and the 1x1 projection commute (both linear, the pool sums to
+        // one); pooling first projects `stride²` times fewer pixels.
         let x = if self.stride > 1 {
             avg_pool2d(x, AvgPoolOptions::new([self.stride, self.stride]))
         } else {
             x
-        }; // [batch, embed, grid, grid]
+        }; // [batch, c, grid, grid]
+        let x = self.conv_project.forward(x); // [batch, embed, grid, grid]
         let [batch, embed, gh, gw] = x.dims();
         let x = x.reshape([batch, embed, gh * gw]).swap_dims(1, 2); // [batch, grid², embed]
         let x = gelu(self.ln.forward(x));
@@ -78,6 +86,15 @@ impl FcuDown {
 }
 
 impl FcuUp {
+    /// For inference: the batch norm folded into the projection.
+    pub fn fold_batch_norm(mut self) -> Self {
+        if !self.folded {
+            self.conv_project = fold_batch_norm(self.conv_project, &self.bn);
+            self.folded = true;
+        }
+        self
+    }
+
     /// Tokens (class token dropped) to a CNN feature map of `grid * stride` pixels a side.
     pub fn forward(&self, tokens: Tensor<3>, grid: [usize; 2]) -> Tensor<4> {
         // tokens: [batch, 1 + grid², embed]
@@ -86,7 +103,8 @@ impl FcuUp {
             .narrow(1, 1, n - 1)
             .swap_dims(1, 2)
             .reshape([batch, embed, grid[0], grid[1]]); // [batch, embed, gh, gw]
-        let x = relu(self.bn.forward(self.conv_project.forward(x))); // [batch, c, gh, gw]
+        let x = self.conv_project.forward(x);
+        let x = relu(if self.folded { x } else { self.bn.forward(x) }); // [batch, c, gh, gw]
         if self.stride > 1 {
             interpolate(
                 x,

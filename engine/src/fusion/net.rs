@@ -22,6 +22,7 @@ use super::coupling::{CouplingConfig, FcuDown, FcuUp};
 use super::pretrained_stem::{FusionStem, MobileNetStem};
 use super::stem_cam::{StemCamHead, StemCamHeadConfig};
 use crate::extractor::MobileNetV2;
+use crate::nn::upsampled::{is_patch_4x4, patch4_on_upsampled, upsample_nearest};
 use crate::nn::{TransformerBlock, TransformerBlockConfig};
 
 #[derive(Config, Debug, PartialEq)]
@@ -82,6 +83,9 @@ pub struct FusionNet {
     pub trans_norm: LayerNorm,
     pub trans_cls_head: Linear,
     pub stem_cam_head: Option<StemCamHead>,
+    /// `bn1` is folded into `conv1` (`fold_batch_norm`, inference only) and skipped.
+    #[module(skip)]
+    pub folded: bool,
 }
 
 /// Everything the fusion net produces for a batch.
@@ -204,6 +208,7 @@ impl FusionNetConfig {
                 .stem_cam
                 .unwrap_or(false)
                 .then(|| StemCamHeadConfig::new(self.stem_channels, self.num_classes).init(device)),
+            folded: false,
         }
     }
 }
@@ -232,7 +237,8 @@ impl FusionNet {
         let (Some(conv1), Some(bn1)) = (&self.conv1, &self.bn1) else {
             unreachable!("a fusion net is built with one of its two stems")
         };
-        let x = relu(bn1.forward(conv1.forward(pixels))); // [batch, stem, size / 2, size / 2]
+        let x = conv1.forward(pixels);
+        let x = relu(if self.folded { x } else { bn1.forward(x) }); // [batch, stem, size / 2, size / 2]
         max_pool2d(
             x,
             MaxPoolOptions::new([3, 3])
@@ -250,6 +256,32 @@ impl FusionNet {
         self
     }
 
+    /// For inference: every batch norm folded into the convolution before it (the same
+    /// function up to rounding, without a pass over each activation). Not for training.
+    pub fn fold_batch_norm(mut self) -> Self {
+        if self.folded {
+            return self;
+        }
+        self.conv1 = match (self.conv1, &self.bn1) {
+            (Some(conv1), Some(bn1)) => Some(crate::nn::cpu_fast::fold_batch_norm(conv1, bn1)),
+            (conv1, _) => conv1,
+        };
+        self.folded = true;
+        self.mobilenet_stem = self.mobilenet_stem.map(MobileNetStem::fold_batch_norm);
+        self.conv_1 = self.conv_1.fold_batch_norm();
+        self.blocks = self
+            .blocks
+            .into_iter()
+            .map(|mut block| {
+                block.cnn_block = block.cnn_block.fold_batch_norm();
+                block.fusion_block = block.fusion_block.fold_batch_norm();
+                block.expand_block = block.expand_block.fold_batch_norm();
+                block
+            })
+            .collect();
+        self
+    }
+
     /// Freezes the pretrained part of a MobileNetV2 stem (see `MobileNetStem`).
     pub fn freeze_pretrained_stem(mut self) -> Self {
         self.mobilenet_stem = self.mobilenet_stem.map(MobileNetStem::freeze_pretrained);
@@ -258,13 +290,29 @@ impl FusionNet {
 
     pub fn forward(&self, pixels: Tensor<4>) -> FusionOutput {
         // pixels: [batch, 3, size, size]
-        let base = self.stem(pixels); // [batch, stem, size / 4, size / 4]
-        let stem_cam = self
-            .stem_cam_head
-            .as_ref()
-            .map(|head| head.forward(base.clone())); // [batch, classes, grid, grid]
-        let (mut x, _) = self.conv_1.forward(base.clone(), None); // [batch, stage1, size / 4, size / 4]
-        let patches = self.trans_patch_conv.forward(base); // [batch, embed, grid, grid]
+        let (base, stem_cam, patches) = match &self.mobilenet_stem {
+            // A MobileNetV2 stem cut at 1/8 ends in a nearest 2x upsampling: the stem CAM
+            // head and the patch embedding read the map before it (see `nn::upsampled`).
+            Some(stem) if stem.upsample == 2 && is_patch_4x4(&self.trans_patch_conv) => {
+                let low = stem.forward_before_upsampling(pixels); // [batch, stem, size / 8, size / 8]
+                let stem_cam = self
+                    .stem_cam_head
+                    .as_ref()
+                    .map(|head| head.forward_upsampled(low.clone(), 2));
+                let patches = patch4_on_upsampled(&self.trans_patch_conv, low.clone());
+                (upsample_nearest(low, 2), stem_cam, patches)
+            }
+            _ => {
+                let base = self.stem(pixels);
+                let stem_cam = self
+                    .stem_cam_head
+                    .as_ref()
+                    .map(|head| head.forward(base.clone()));
+                let patches = self.trans_patch_conv.forward(base.clone());
+                (base, stem_cam, patches)
+            }
+        }; // [batch, stem, size / 4, size / 4], [batch, classes, grid, grid], [batch, embed, grid, grid]
+        let (mut x, _) = self.conv_1.forward(base, None); // [batch, stage1, size / 4, size / 4]
         let [batch, embed, gh, gw] = patches.dims();
         let patches = patches.reshape([batch, embed, gh * gw]).swap_dims(1, 2);
         let class = self

@@ -6,13 +6,12 @@
 //! Training copies the bundled ImageNet weights in and keeps them frozen.
 
 use burn::module::Module;
-use burn::tensor::module::interpolate;
-use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::extractor::mobilenet_v2::{INVERTED_RESIDUAL_SETTING, InvertedResidual};
 use crate::extractor::{MobileNetV2, MobileNetV2Config};
+use crate::nn::upsampled::upsample_nearest;
 use crate::nn::{ConvBnAct, ConvBnActConfig, Nonlinearity};
 
 /// Which stem the fusion net starts with.
@@ -97,21 +96,37 @@ impl MobileNetStem {
         self
     }
 
+    /// For inference: every batch norm folded into its convolution.
+    pub fn fold_batch_norm(mut self) -> Self {
+        self.stem = self.stem.fold_batch_norm();
+        self.blocks = self
+            .blocks
+            .into_iter()
+            .map(|mut block| {
+                block.expand = block.expand.map(ConvBnAct::fold_batch_norm);
+                block.depthwise = block.depthwise.fold_batch_norm();
+                block.project = block.project.fold_batch_norm();
+                block
+            })
+            .collect();
+        self.adapter = self.adapter.fold_batch_norm();
+        self
+    }
+
     pub fn forward(&self, pixels: Tensor<4>) -> Tensor<4> {
+        // pixels: [batch, 3, size, size] (ImageNet-normalised)
+        upsample_nearest(self.forward_before_upsampling(pixels), self.upsample) // [batch, stem, size / 4, size / 4]
+    }
+
+    /// `forward` before its nearest upsampling by `self.upsample`: the 1x1 adapter works
+    /// pixel by pixel, so it runs on the smaller map (the same values).
+    pub fn forward_before_upsampling(&self, pixels: Tensor<4>) -> Tensor<4> {
         // pixels: [batch, 3, size, size] (ImageNet-normalised)
         let mut x = self.stem.forward(pixels); // [batch, 32, size / 2, size / 2]
         for block in &self.blocks {
             x = block.forward(x);
         } // [batch, c, size / stride, size / stride]
-        if self.upsample > 1 {
-            let [_, _, h, w] = x.dims();
-            x = interpolate(
-                x,
-                InterpolateOptions::new(InterpolateMode::Nearest)
-                    .with_output_size([h * self.upsample, w * self.upsample]),
-            );
-        }
-        self.adapter.forward(x) // [batch, stem, size / 4, size / 4]
+        self.adapter.forward(x) // [batch, stem, size / stride, size / stride]
     }
 }
 

@@ -14,6 +14,8 @@ use burn::tensor::module::avg_pool2d;
 use burn::tensor::ops::AvgPoolOptions;
 use burn::tensor::{Device, Tensor};
 
+use crate::nn::upsampled::{conv3x3_on_upsampled, is_plain_3x3, upsample_nearest};
+
 #[derive(Config, Debug)]
 pub struct StemCamHeadConfig {
     pub channels_in: usize,
@@ -51,6 +53,20 @@ impl StemCamHead {
         // base: [batch, stem, size / 4, size / 4]
         let x = relu(self.reduce.forward(base));
         let x = relu(self.conv.forward(x));
+        let logits = self.classify.forward(x); // [batch, classes, size / 4, size / 4]
+        avg_pool2d(logits, AvgPoolOptions::new([4, 4])) // [batch, classes, grid, grid]
+    }
+
+    /// `forward(upsample_nearest(low, factor))`, with the 1x1 reduction (and, at factor 2,
+    /// the 3x3 convolution: `conv3x3_on_upsampled`) on the smaller map.
+    pub fn forward_upsampled(&self, low: Tensor<4>, factor: usize) -> Tensor<4> {
+        // low: [batch, stem, size / (4 factor), size / (4 factor)]
+        let x = relu(self.reduce.forward(low));
+        let x = if factor == 2 && is_plain_3x3(&self.conv) {
+            relu(conv3x3_on_upsampled(&self.conv, x))
+        } else {
+            relu(self.conv.forward(upsample_nearest(x, factor)))
+        }; // [batch, hidden, size / 4, size / 4]
         let logits = self.classify.forward(x); // [batch, classes, size / 4, size / 4]
         avg_pool2d(logits, AvgPoolOptions::new([4, 4])) // [batch, classes, grid, grid]
     }

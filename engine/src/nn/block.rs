@@ -6,10 +6,11 @@
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::{LayerNorm, LayerNormConfig, Linear, LinearConfig};
-use burn::tensor::activation::{gelu, sigmoid};
+use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::cpu_fast::gelu;
 use super::{SelfAttention, SelfAttentionConfig};
 
 /// The MLP's non-linearity. CLIP uses QuickGELU; the paper's own networks use GELU.

@@ -9,6 +9,8 @@ use burn::tensor::activation::{relu, relu6};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::cpu_fast::fold_batch_norm;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Nonlinearity {
     Identity,
@@ -47,6 +49,9 @@ pub struct ConvBnAct {
     pub bn: BatchNorm,
     #[module(skip)]
     pub nonlinearity: Nonlinearity,
+    /// `bn` is folded into `conv` (`fold_batch_norm`, inference only) and skipped.
+    #[module(skip)]
+    pub folded: bool,
 }
 
 impl ConvBnActConfig {
@@ -66,6 +71,7 @@ impl ConvBnActConfig {
                 .with_epsilon(self.bn_eps)
                 .init(device),
             nonlinearity: self.nonlinearity,
+            folded: false,
         }
     }
 }
@@ -73,7 +79,17 @@ impl ConvBnActConfig {
 impl ConvBnAct {
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         // x: [batch, channels_in, height, width] -> [batch, channels_out, height / stride, width / stride]
-        self.nonlinearity
-            .apply(self.bn.forward(self.conv.forward(x)))
+        let y = self.conv.forward(x);
+        let y = if self.folded { y } else { self.bn.forward(y) };
+        self.nonlinearity.apply(y)
+    }
+
+    /// For inference: the batch norm folded into the convolution (see `cpu_fast`).
+    pub fn fold_batch_norm(mut self) -> Self {
+        if !self.folded {
+            self.conv = fold_batch_norm(self.conv, &self.bn);
+            self.folded = true;
+        }
+        self
     }
 }
