@@ -25,6 +25,7 @@ Needs: torch, safetensors, numpy (not part of the build).
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -83,6 +84,7 @@ def report(model, io, tolerance):
     print(f"logits, probabilities and maps {'agree' if agree else 'DISAGREE'}: largest "
           f"difference {worst:.2e} (tolerance {tolerance:g})", flush=True)
     return {"torch": torch.__version__, "threads": torch.get_num_threads(),
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset (active spinning)"),
             "macs_per_tile": macs, "batches": batches, "agree": agree}
 
 

@@ -11,6 +11,8 @@ const FMA_UNITS_PER_CORE: f64 = 2.0;
 pub struct Peak {
     /// Peak f32 multiply-accumulates per second, in billions.
     pub gmacs: f64,
+    /// One core's share of `gmacs`.
+    pub core_gmacs: f64,
     /// How the peak was computed, in words.
     pub how: String,
 }
@@ -58,5 +60,9 @@ pub fn machine_peak(cores: usize) -> Option<Peak> {
         mhz / 1000.0,
         2.0 * gmacs
     );
-    Some(Peak { gmacs, how })
+    Some(Peak {
+        gmacs,
+        core_gmacs: gmacs / cores as f64,
+        how,
+    })
 }

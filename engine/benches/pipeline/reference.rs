@@ -30,6 +30,13 @@ impl Reference {
                 root.join("assets/model/model.json").as_os_str(),
             ])
             .args(["--threads", &threads.to_string(), "--serve"])
+            // On a loaded machine OpenMP's default spin-waiting at every parallel region
+            // costs PyTorch several times its quiet-machine time (a waiting thread spins while
+            // the one it waits for is descheduled); passive waiting unless the caller says.
+            .env(
+                "OMP_WAIT_POLICY",
+                std::env::var("OMP_WAIT_POLICY").unwrap_or_else(|_| "PASSIVE".to_string()),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

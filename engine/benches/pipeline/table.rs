@@ -113,9 +113,11 @@ pub fn table(
     let mut lines = Vec::new();
     if let Some(r) = reference {
         lines.push(format!(
-            "\nreference: PyTorch {} eager, fp32, inference_mode, {} threads",
+            "\nreference: PyTorch {} eager, fp32, inference_mode, {} threads, \
+             OMP_WAIT_POLICY={}",
             r["torch"].as_str().unwrap_or("?"),
-            r["threads"]
+            r["threads"],
+            r["omp_wait_policy"].as_str().unwrap_or("?")
         ));
     }
     let macs =
@@ -123,7 +125,8 @@ pub fn table(
     lines.push(String::new());
     lines.push(
         "| tiles | part | Burn ms | PyTorch ms | Burn / PyTorch | Burn CPU ms | PyTorch CPU ms \
-         | Burn GMAC/s (% of peak) | PyTorch GMAC/s (% of peak) | max abs difference |"
+         | Burn GMAC/s: wall (% of peak), CPU (% of a core's) | PyTorch GMAC/s: wall, CPU \
+         | max abs difference |"
             .to_string(),
     );
     lines.push("|---|---|---|---|---|---|---|---|---|---|".to_string());
@@ -134,14 +137,24 @@ pub fn table(
             let torch = theirs.and_then(|s| s.get(part));
             let burn_ms = ours.median_ms();
             let torch_ms = torch.map(Samples::median_ms);
-            let rate = |wall_ms: f64| {
-                macs(name).map_or("-".to_string(), |m| {
-                    let g = m * *tiles as f64 / (wall_ms / 1000.0) / 1e9;
-                    match peak {
-                        Some(p) => format!("{g:.1} ({:.0}%)", 100.0 * g / p.gmacs),
-                        None => format!("{g:.1}"),
-                    }
-                })
+            // GMAC/s on the wall clock against the machine's peak, and per CPU second (every
+            // thread's time) against one core's: the second holds up when other work takes cores.
+            let rate = |s: Option<&Samples>| {
+                let (Some(m), Some(s)) = (macs(name), s) else {
+                    return "-".to_string();
+                };
+                let gmacs = |ms: f64| m * *tiles as f64 / (ms / 1000.0) / 1e9;
+                let wall = gmacs(s.median_ms());
+                let cpu = s.cpu_per_call_ms().map(gmacs);
+                match (peak, cpu) {
+                    (Some(p), Some(c)) => format!(
+                        "{wall:.1} ({:.0}%), {c:.1} ({:.0}%)",
+                        100.0 * wall / p.gmacs,
+                        100.0 * c / p.core_gmacs
+                    ),
+                    (Some(p), None) => format!("{wall:.1} ({:.0}%)", 100.0 * wall / p.gmacs),
+                    _ => format!("{wall:.1}"),
+                }
             };
             lines.push(format!(
                 "| {tiles} | {name} | {burn_ms:.1} | {} | {} | {} | {} | {} | {} | {} |",
@@ -149,8 +162,8 @@ pub fn table(
                 torch_ms.map_or("-".to_string(), |t| format!("{:.2}", burn_ms / t)),
                 ms(ours.cpu_per_call_ms()),
                 ms(torch.and_then(Samples::cpu_per_call_ms)),
-                rate(burn_ms),
-                torch_ms.map_or("-".to_string(), rate),
+                rate(Some(ours)),
+                rate(torch),
                 diffs(batch, part),
             ));
         }
@@ -164,7 +177,9 @@ pub fn table(
     lines.push(format!(
         "Wall: median of {} calls at 1 tile, {} at {} (rounds alternating Burn and PyTorch, \
          each part warmed up first in each round); CPU: mean per call, every thread of the \
-         process. Ratio < 1: Burn is faster.",
+         process. Ratio < 1: Burn is faster. GMAC/s: MACs per tile x tiles over the median \
+         wall time, as a share of the machine's f32 peak, and over the mean CPU time, as a \
+         share of one core's peak (what other load on the cores does not change).",
         samples(1),
         burn.last().map_or(0, |(t, _)| samples(*t)),
         burn.last().map_or(0, |(t, _)| *t),
