@@ -7,10 +7,9 @@ use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
-use crate::nn::cpu_fast::fold_batch_norm;
+use crate::nn::cpu_fast::{fold_batch_norm, relu};
 
 /// Conformer's bottleneck expansion: the 3x3 runs at `channels_out / 4`.
 pub const EXPANSION: usize = 4;

@@ -6,12 +6,11 @@ use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, LayerNorm, LayerNormConfig};
-use burn::tensor::activation::relu;
 use burn::tensor::module::{avg_pool2d, interpolate};
 use burn::tensor::ops::{AvgPoolOptions, InterpolateMode, InterpolateOptions};
 use burn::tensor::{Device, Tensor};
 
-use crate::nn::cpu_fast::{fold_batch_norm, gelu};
+use crate::nn::cpu_fast::{fold_batch_norm, gelu, relu};
 
 #[derive(Config, Debug)]
 pub struct CouplingConfig {

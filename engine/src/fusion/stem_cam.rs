@@ -9,11 +9,11 @@ use burn::config::Config;
 use burn::module::Module;
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::tensor::activation::relu;
 use burn::tensor::module::avg_pool2d;
 use burn::tensor::ops::AvgPoolOptions;
 use burn::tensor::{Device, Tensor};
 
+use crate::nn::cpu_fast::relu;
 use crate::nn::upsampled::{conv3x3_on_upsampled, is_plain_3x3, upsample_nearest};
 
 #[derive(Config, Debug)]

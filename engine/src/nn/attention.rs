@@ -6,8 +6,9 @@
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
-use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
+
+use super::cpu_fast::softmax_last;
 
 #[derive(Config, Debug)]
 pub struct SelfAttentionConfig {
@@ -58,7 +59,7 @@ impl SelfAttention {
         let k = split(self.k_proj.forward(x.clone()));
         let v = split(self.v_proj.forward(x));
 
-        let weights = softmax(q.matmul(k.swap_dims(2, 3)), 3); // [batch, heads, tokens, tokens]
+        let weights = softmax_last(q.matmul(k.swap_dims(2, 3))); // [batch, heads, tokens, tokens]
         let out = weights
             .clone()
             .matmul(v) // [batch, heads, tokens, head_dim]
