@@ -1,5 +1,6 @@
 //! Inference latency on the CPU backend (`cargo bench -p forgelens-engine --bench inference`).
-//! Reports the median of repeated runs after a warm-up, and, when `FORGELENS_BENCH_PYTHON`
+//! Reports the median of repeated runs after a warm-up (one run for the bundled model on a
+//! 12-megapixel photograph), and, when `FORGELENS_BENCH_PYTHON`
 //! names a Python with torch and torchvision, the same MobileNetV2 forward pass in PyTorch
 //! measured in the same run (`scripts/bench_reference.py`), as a ratio.
 
@@ -26,6 +27,44 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
 
 fn sync(t: Tensor<2>) {
     let _ = t.into_data();
+}
+
+/// The bundled model on a 12-megapixel photograph at native resolution (chelsea.png scaled
+/// to 4000 x 3000), one run each (a run takes tens of seconds): the whole analysis, then
+/// the export `forgelens analyze` writes (three greyscale maps, three overlays).
+fn bundled_native_12mp(dir: &std::path::Path) {
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets");
+    let analyzer = Analyzer::from_dir(
+        &assets.join("model"),
+        select_device(DeviceChoice::Cpu).expect("cpu"),
+        AnalyzerOptions::default(),
+    )
+    .expect("bundled model");
+    let photo = image::open(assets.join("samples/chelsea.png"))
+        .expect("sample")
+        .resize_exact(4000, 3000, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let path = dir.join("photo-12mp.png");
+    photo.save(&path).expect("save");
+    let t = Instant::now();
+    let analysis = analyzer.analyze_file(&path).expect("analysis");
+    let analyse_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    forgelens_engine::export::write_analysis_files(
+        &analysis,
+        &photo,
+        dir,
+        "photo-12mp",
+        forgelens_engine::render::Colormap::Inferno,
+        0.5,
+    )
+    .expect("export");
+    let export_ms = t.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "| bundled model, 4000 x 3000 at native resolution ({} tiles): analysis, one run | {analyse_ms:.1} |",
+        analysis.tiling.tiles
+    );
+    println!("| the same: its export (3 map + 3 overlay PNGs), one run | {export_ms:.1} |");
 }
 
 fn main() {
@@ -90,6 +129,8 @@ fn main() {
         "| `small` analysis of a 2000 x 1500 PNG ({} tiles at {} x {}) | {ms:.1} |",
         tiling.tiles, tiling.work_width, tiling.work_height
     );
+
+    bundled_native_12mp(dir.path());
 
     if let Ok(python) = std::env::var("FORGELENS_BENCH_PYTHON") {
         let script =
