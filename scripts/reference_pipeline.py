@@ -85,6 +85,7 @@ def report(model, io, tolerance):
           f"difference {worst:.2e} (tolerance {tolerance:g})", flush=True)
     return {"torch": torch.__version__, "threads": torch.get_num_threads(),
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset (active spinning)"),
+            "malloc_mmap_threshold": os.environ.get("MALLOC_MMAP_THRESHOLD_", "unset"),
             "macs_per_tile": macs, "batches": batches, "agree": agree}
 
 

@@ -114,10 +114,12 @@ pub fn table(
     if let Some(r) = reference {
         lines.push(format!(
             "\nreference: PyTorch {} eager, fp32, inference_mode, {} threads, \
-             OMP_WAIT_POLICY={}",
+             OMP_WAIT_POLICY={}; MALLOC_MMAP_THRESHOLD_={} (for both: glibc's default hands \
+             large buffers back to the system, and PyTorch pays page faults for each new one)",
             r["torch"].as_str().unwrap_or("?"),
             r["threads"],
-            r["omp_wait_policy"].as_str().unwrap_or("?")
+            r["omp_wait_policy"].as_str().unwrap_or("?"),
+            r["malloc_mmap_threshold"].as_str().unwrap_or("?")
         ));
     }
     let macs =
