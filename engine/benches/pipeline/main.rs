@@ -3,7 +3,8 @@
 //! one tile and at a batch of tiles, outputs compared, GMAC/s against the machine's f32 peak.
 //! `FORGELENS_BENCH_PYTHON` names a Python with torch; without it only Burn is timed.
 //! `cargo bench --workspace --bench pipeline -- --test` (libtest's harness runs it as a test
-//! until engine/Cargo.toml gives it `harness = false`; then `main` runs directly).
+//! until engine/Cargo.toml gives it `harness = false`; then `main` runs directly). For a fair
+//! comparison set `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` high (README).
 
 mod peak;
 mod reference;
