@@ -2,9 +2,8 @@
 //! port loading the same weights (`scripts/reference_pipeline.py`), timed in the same run at
 //! one tile and at a batch of tiles, outputs compared, GMAC/s against the machine's f32 peak.
 //! `FORGELENS_BENCH_PYTHON` names a Python with torch; without it only Burn is timed.
-//! `cargo bench --workspace --bench pipeline -- --test` (libtest's harness runs it as a test
-//! until engine/Cargo.toml gives it `harness = false`; then `main` runs directly). For a fair
-//! comparison set `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` high (README).
+//! `cargo bench --workspace --bench pipeline`. For a fair comparison set
+//! `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` high (README).
 
 mod peak;
 mod reference;
@@ -286,9 +285,4 @@ fn main() {
     for line in table::table(&burn, &torch, report.as_ref(), peak.as_ref()) {
         say(&line);
     }
-}
-
-#[test]
-fn pipeline() {
-    main();
 }

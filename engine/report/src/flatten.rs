@@ -1,5 +1,6 @@
 //! JSON values walked into `key.sub = value` lines for the report's parameter and findings
-//! lists, numbers stored as `f32` written in their shortest form.
+//! lists, keys in sorted order (whether or not serde_json keeps insertion order, which the
+//! c2pa SDK turns on), numbers stored as `f32` written in their shortest form.
 
 use serde_json::Value;
 
@@ -18,7 +19,9 @@ fn flatten(value: &Value, into_lists: bool) -> Vec<(String, String)> {
     fn walk(prefix: &str, value: &Value, into_lists: bool, out: &mut Vec<(String, String)>) {
         match value {
             Value::Object(map) => {
-                for (k, v) in map {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by_key(|(k, _)| *k);
+                for (k, v) in entries {
                     let key = if prefix.is_empty() {
                         k.clone()
                     } else {
