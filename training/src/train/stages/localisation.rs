@@ -258,8 +258,9 @@ mod tests {
             ..MapOptions::default()
         };
         // flex's random generator is shared by the process, so a parallel test may draw
-        // between the seed and the init: the bound below held for every start tried (after
-        // 25 steps the term was at 0.06-0.32 of its start over six seeds).
+        // between the seed and the init: after 25 steps the term was at 0.06-0.32 of its
+        // start over six seeds, and once, in a full parallel run, at 0.75. 50 steps and a
+        // bound of 0.8 leave room for such a start while a term that does not train fails.
         let mut nets = Networks::init(&config, &device);
         nets.fusion = Networks::fresh_fusion(&config, 0, &device).expect("a tiny fusion net");
         let mut nets = nets.train_only(Trainable::Fusion);
@@ -284,14 +285,14 @@ mod tests {
         };
         let first: f32 = term(&nets).into_scalar();
         let mut optim = AdamWConfig::new().init();
-        for _ in 0..25 {
+        for _ in 0..50 {
             let grads = GradientsParams::from_grads(term(&nets).backward(), &nets);
             nets = optim.step(1e-3, nets, grads);
         }
         let last: f32 = term(&nets).into_scalar();
         assert!(first > 0.05, "nothing to learn at the start: {first}");
         assert!(
-            last < 0.6 * first,
+            last < 0.8 * first,
             "affinity term went from {first} to {last}"
         );
 
